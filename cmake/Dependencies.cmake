@@ -1,0 +1,22 @@
+# Every dependency comes from a Debian package (scripts/install-deps.sh).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+find_package(tomlplusplus REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+if(DM_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+# yaml-cpp's exported target name differs between releases.
+if(TARGET yaml-cpp::yaml-cpp)
+  set(DM_YAML_TARGET yaml-cpp::yaml-cpp)
+else()
+  set(DM_YAML_TARGET yaml-cpp)
+endif()

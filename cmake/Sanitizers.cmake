@@ -1,0 +1,13 @@
+# -DDM_SANITIZE=address,undefined (or thread) instruments every dm target.
+set(DM_SANITIZER_FLAGS "")
+if(DM_SANITIZE)
+  string(REPLACE "," ";" _dm_sanitizers "${DM_SANITIZE}")
+  foreach(_san IN LISTS _dm_sanitizers)
+    if(NOT _san MATCHES "^(address|undefined|thread|leak)$")
+      message(FATAL_ERROR "DM_SANITIZE: unknown sanitizer '${_san}' (address, undefined, thread, leak)")
+    endif()
+  endforeach()
+  set(DM_SANITIZER_FLAGS -fsanitize=${DM_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_compile_options(${DM_SANITIZER_FLAGS})
+  add_link_options(${DM_SANITIZER_FLAGS})
+endif()

@@ -1,0 +1,12 @@
+# Warning flags for dm's own targets only; third-party headers are included as
+# SYSTEM so their warnings never fail our build.
+set(DM_WARNING_FLAGS
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wformat=2 -Wmissing-declarations)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  list(APPEND DM_WARNING_FLAGS -Wthread-safety)
+endif()
+if(DM_WERROR)
+  list(APPEND DM_WARNING_FLAGS -Werror)
+endif()
