@@ -18,8 +18,9 @@ function(dm_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${DM_WARNING_FLAGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} dm_testutil GTest::gtest GTest::gmock GTest::gtest_main)
-  set(props LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
-      ENVIRONMENT "DM_TEST_ENV_FILE=${DM_TEST_ENV_FILE};DM_SOURCE_DIR=${PROJECT_SOURCE_DIR};DM_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
+  # Paths reach the tests compiled into dm_testutil (tests/testutil), since
+  # gtest_discover_tests cannot carry a list-valued ENVIRONMENT property.
+  set(props LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
   if(ARG_FIXTURES)
     list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
   endif()

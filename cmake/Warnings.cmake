@@ -2,7 +2,7 @@
 # SYSTEM so their warnings never fail our build.
 set(DM_WARNING_FLAGS
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
   -Wformat=2 -Wmissing-declarations)
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   list(APPEND DM_WARNING_FLAGS -Wthread-safety)

@@ -7,9 +7,19 @@
 
 namespace dm::testutil {
 
+namespace {
+
+// The environment variable wins, so a test binary can run against another
+// build's servers; otherwise the paths of the build that compiled it.
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
 std::optional<std::string> TestEnv(const std::string& key) {
-  const char* file = std::getenv("DM_TEST_ENV_FILE");
-  if (file == nullptr) return std::nullopt;
+  std::string file = EnvOr("DM_TEST_ENV_FILE", DM_TEST_ENV_FILE_DEFAULT);
   std::ifstream in(file);
   std::string line;
   std::string prefix = key + "=";
@@ -49,14 +59,8 @@ std::string TempDir::WriteFile(const std::string& name, const std::string& conte
   return full;
 }
 
-std::string SourceDir() {
-  const char* dir = std::getenv("DM_SOURCE_DIR");
-  return dir ? dir : ".";
-}
+std::string SourceDir() { return EnvOr("DM_SOURCE_DIR", DM_SOURCE_DIR_DEFAULT); }
 
-std::string BinDir() {
-  const char* dir = std::getenv("DM_BIN_DIR");
-  return dir ? dir : "./bin";
-}
+std::string BinDir() { return EnvOr("DM_BIN_DIR", DM_BIN_DIR_DEFAULT); }
 
 }  // namespace dm::testutil
