@@ -1,0 +1,16 @@
+// Graceful shutdown for long-running binaries: SIGTERM and SIGINT are
+// blocked in every thread and received synchronously, so shutdown runs in
+// normal code (flush checkpoints, close listeners) rather than in a handler.
+#pragma once
+
+namespace dm {
+
+// Blocks SIGTERM, SIGINT and SIGHUP for the calling thread and every thread it
+// creates afterwards. Call first thing in main(), before any thread starts.
+void BlockTerminationSignals();
+
+// Waits until SIGTERM, SIGINT or SIGHUP arrives and returns its number.
+// REQUIRES: BlockTerminationSignals() ran on this thread.
+int WaitForTerminationSignal();
+
+}  // namespace dm

@@ -1,0 +1,40 @@
+// Command-line flags shared by dm-master and dm-worker. As DM, every flag
+// overrides the same-named key of the process's TOML file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "common/log.h"
+#include "common/status.h"
+#include "config/common_config.h"
+
+namespace dm::config {
+
+struct ServerFlags {
+  std::string config_file;
+  bool version = false;
+  bool print_sample_config = false;
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_file;
+  std::optional<std::string> log_format;
+  std::optional<std::string> ssl_ca;
+  std::optional<std::string> ssl_cert;
+  std::optional<std::string> ssl_key;
+};
+
+// Registers -config, -V, -print-sample-config, -L/-log-level, -log-file,
+// -log-format and the ssl-* flags on `app`, storing into `flags`.
+void AddServerFlags(CLI::App& app, ServerFlags& flags);
+
+// Applies the log and TLS flags that were given on top of a config's values.
+// Errors name the flag ("--log-level: invalid value 'x' (debug, info, ...)").
+Status ApplyServerFlags(const ServerFlags& flags, log::Level& level, std::string& file, LogFormat& format,
+                        SecurityConfig& security);
+
+// Sets up the logging facade from a config's log settings.
+Status InitLogging(log::Level level, const std::string& file, LogFormat format);
+
+}  // namespace dm::config
