@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <ostream>
+
+#include "common/version.h"
+
 namespace dm::config {
 
 void AddServerFlags(CLI::App& app, ServerFlags& flags) {
@@ -39,6 +43,18 @@ Status ApplyServerFlags(const ServerFlags& flags, log::Level& level, std::string
   if (flags.ssl_cert) security.ssl_cert = *flags.ssl_cert;
   if (flags.ssl_key) security.ssl_key = *flags.ssl_key;
   return Status::OK();
+}
+
+std::optional<int> HandleInfoFlags(const ServerFlags& flags, std::string_view sample_config, std::ostream& out) {
+  if (flags.version) {
+    out << VersionBlock();
+    return 0;
+  }
+  if (flags.print_sample_config) {
+    out << sample_config;
+    return 0;
+  }
+  return std::nullopt;
 }
 
 Status InitLogging(log::Level level, const std::string& file, LogFormat format) {

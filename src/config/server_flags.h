@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,11 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags);
 // Errors name the flag ("--log-level: invalid value 'x' (debug, info, ...)").
 Status ApplyServerFlags(const ServerFlags& flags, log::Level& level, std::string& file, LogFormat& format,
                         SecurityConfig& security);
+
+// Handles -V and --print-sample-config: prints the version block or
+// `sample_config` to `out` and returns 0, or returns nullopt when neither was
+// given and the process should go on.
+std::optional<int> HandleInfoFlags(const ServerFlags& flags, std::string_view sample_config, std::ostream& out);
 
 // Sets up the logging facade from a config's log settings.
 Status InitLogging(log::Level level, const std::string& file, LogFormat format);

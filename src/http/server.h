@@ -7,8 +7,10 @@
 #pragma once
 
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -78,5 +80,17 @@ class Server {
 
 // Splits "host:port" (":8262" means all interfaces, as DM). Port must be 0-65535.
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& addr);
+
+}  // namespace dm::http
+
+namespace dm::http {
+
+// The lifetime of a dm server process after its config is loaded: starts
+// `server` on `listen_addr`, logs "<process> started", blocks until SIGTERM,
+// SIGINT or SIGHUP (BlockTerminationSignals() must have run), then stops the
+// server. Returns the exit code: 0 after a graceful stop, 1 when the address
+// is invalid or cannot be bound (the reason goes to `err`).
+int ServeUntilSignal(std::string_view process, std::string_view name, const std::string& listen_addr,
+                     Server& server, std::ostream& err);
 
 }  // namespace dm::http

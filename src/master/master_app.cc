@@ -7,7 +7,6 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "common/signals.h"
-#include "common/version.h"
 #include "config/master_config.h"
 #include "config/server_flags.h"
 #include "http/server.h"
@@ -95,14 +94,7 @@ int RunMaster(int argc, const char* const* argv, std::ostream& out, std::ostream
   app.add_option("--secret-key-path", flags.secret_key_path,
                  "file with the 64-hex-character AES key for passwords (default: DM's built-in key)");
   if (int code = ParseCommandLine(app, argc, argv, out, err); code >= 0) return code;
-  if (flags.server.version) {
-    out << VersionBlock();
-    return 0;
-  }
-  if (flags.server.print_sample_config) {
-    out << kSampleConfig;
-    return 0;
-  }
+  if (auto code = config::HandleInfoFlags(flags.server, kSampleConfig, out)) return *code;
   auto cfg = LoadMasterConfig(flags);
   if (!cfg.ok()) {
     err << "dm-master: " << cfg.status().message() << "\n";
@@ -112,27 +104,11 @@ int RunMaster(int argc, const char* const* argv, std::ostream& out, std::ostream
     err << "dm-master: " << s.message() << "\n";
     return 1;
   }
-  auto address = http::ParseListenAddress(cfg->master_addr);
-  if (!address.ok()) {
-    err << "dm-master: master-addr: " << address.status().message() << "\n";
-    return 1;
-  }
-  http::MetricsRegistry metrics;
-  http::TlsOptions tls{cfg->security.ssl_ca, cfg->security.ssl_cert, cfg->security.ssl_key,
-                       cfg->security.cert_allowed_cn};
-  http::Server server(&metrics, tls);
-  if (Status s = server.Start(address->first, address->second); !s.ok()) {
-    err << "dm-master: " << s.message() << "\n";
-    return 1;
-  }
-  log::Info("dm-master started", {{"name", cfg->name},
-                                  {"address", fmt::format("{}:{}", address->first, server.port())},
-                                  {"version", GetBuildInfo().release_version}});
   log::Warn("cluster mode is not implemented yet: this dm-master serves /status and /metrics only");
-  int signal_number = WaitForTerminationSignal();
-  log::Info("dm-master received signal, shutting down", {{"signal", signal_number}});
-  server.Stop();
-  return 0;
+  http::MetricsRegistry metrics;
+  http::Server server(&metrics, http::TlsOptions{cfg->security.ssl_ca, cfg->security.ssl_cert,
+                                                 cfg->security.ssl_key, cfg->security.cert_allowed_cn});
+  return http::ServeUntilSignal("dm-master", cfg->name, cfg->master_addr, server, err);
 }
 
 }  // namespace dm::master

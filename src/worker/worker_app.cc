@@ -9,7 +9,6 @@
 #include "common/encrypt.h"
 #include "common/log.h"
 #include "common/signals.h"
-#include "common/version.h"
 #include "config/server_flags.h"
 #include "config/worker_config.h"
 #include "http/server.h"
@@ -73,30 +72,6 @@ Result<config::WorkerConfig> LoadWorkerConfig(const WorkerFlags& flags) {
   DM_RETURN_IF_ERROR(config::Adjust(cfg, report));
   DM_RETURN_IF_ERROR(config::Validate(cfg, report.origin));
   return cfg;
-}
-
-// Serves /status and /metrics on the worker address until SIGTERM/SIGINT.
-int Serve(const config::WorkerConfig& cfg, std::ostream& err) {
-  auto address = http::ParseListenAddress(cfg.worker_addr);
-  if (!address.ok()) {
-    err << "dm-worker: worker-addr: " << address.status().message() << "\n";
-    return 1;
-  }
-  http::MetricsRegistry metrics;
-  http::TlsOptions tls{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key,
-                       cfg.security.cert_allowed_cn};
-  http::Server server(&metrics, tls);
-  if (Status s = server.Start(address->first, address->second); !s.ok()) {
-    err << "dm-worker: " << s.message() << "\n";
-    return 1;
-  }
-  log::Info("dm-worker started", {{"name", cfg.name},
-                                  {"address", fmt::format("{}:{}", address->first, server.port())},
-                                  {"version", GetBuildInfo().release_version}});
-  int signal_number = WaitForTerminationSignal();
-  log::Info("dm-worker received signal, shutting down", {{"signal", signal_number}});
-  server.Stop();
-  return 0;
 }
 
 }  // namespace
@@ -165,14 +140,7 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
   app.add_option("--secret-key-path", flags.secret_key_path,
                  "file with the 64-hex-character AES key for passwords (default: DM's built-in key)");
   if (int code = ParseCommandLine(app, argc, argv, out, err); code >= 0) return code;
-  if (flags.server.version) {
-    out << VersionBlock();
-    return 0;
-  }
-  if (flags.server.print_sample_config) {
-    out << kSampleConfig;
-    return 0;
-  }
+  if (auto code = config::HandleInfoFlags(flags.server, kSampleConfig, out)) return *code;
 
   auto cfg = LoadWorkerConfig(flags);
   if (!cfg.ok()) {
@@ -204,7 +172,10 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
   }
   log::Warn("cluster mode is not implemented yet: this dm-worker serves /status and /metrics only",
             {{"join", cfg->join}});
-  return Serve(*cfg, err);
+  http::MetricsRegistry metrics;
+  http::Server server(&metrics, http::TlsOptions{cfg->security.ssl_ca, cfg->security.ssl_cert,
+                                                 cfg->security.ssl_key, cfg->security.cert_allowed_cn});
+  return http::ServeUntilSignal("dm-worker", cfg->name, cfg->worker_addr, server, err);
 }
 
 }  // namespace dm::worker
