@@ -261,32 +261,44 @@ TEST_F(ConnectionTest, LockWaitTimeoutIsAborted) {
 TEST_F(ConnectionTest, RealDeadlockIsAborted) {
   ASSERT_TRUE(conn_->Execute("CREATE TABLE " + T("k") + " (id INT PRIMARY KEY, v INT) ENGINE=InnoDB").ok());
   ASSERT_TRUE(conn_->Execute("INSERT INTO " + T("k") + " VALUES (1, 0), (2, 0)").ok());
-  Connection a = Fresh();
-  Connection b = Fresh();
-  for (Connection* c : {&a, &b}) ASSERT_TRUE(c->Execute("SET SESSION innodb_lock_wait_timeout = 20").ok());
-  ASSERT_TRUE(a.Begin().ok());
-  ASSERT_TRUE(b.Begin().ok());
-  ASSERT_TRUE(a.Execute("UPDATE " + T("k") + " SET v = 1 WHERE id = 1").ok());
-  ASSERT_TRUE(b.Execute("UPDATE " + T("k") + " SET v = 1 WHERE id = 2").ok());
-  // a now waits for b's row lock; b then asks for a's: InnoDB picks a victim.
-  auto a_done =
-      std::async(std::launch::async, [&] { return a.Execute("UPDATE " + T("k") + " SET v = 2 WHERE id = 2"); });
-  // Give a's statement time to start waiting before b closes the cycle.
-  for (int i = 0; i < 100; ++i) {
-    auto waiting = conn_->QueryValue("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = " +
-                                     std::to_string(a.thread_id()) + " AND trx_state = 'LOCK WAIT'");
-    if (waiting.ok() && **waiting == "1") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Under heavy load on the shared server InnoDB has been seen to let both
+  // sides of the cycle run into the lock wait timeout instead of picking a
+  // victim; that says nothing about our classification, so such a round is
+  // repeated (a bounded number of times).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Connection a = Fresh();
+    Connection b = Fresh();
+    for (Connection* c : {&a, &b}) ASSERT_TRUE(c->Execute("SET SESSION innodb_lock_wait_timeout = 5").ok());
+    ASSERT_TRUE(a.Begin().ok());
+    ASSERT_TRUE(b.Begin().ok());
+    ASSERT_TRUE(a.Execute("UPDATE " + T("k") + " SET v = v + 1 WHERE id = 1").ok());
+    ASSERT_TRUE(b.Execute("UPDATE " + T("k") + " SET v = v + 1 WHERE id = 2").ok());
+    // a now waits for b's row lock; b then asks for a's: InnoDB picks a victim.
+    auto a_done = std::async(std::launch::async,
+                             [&] { return a.Execute("UPDATE " + T("k") + " SET v = v + 1 WHERE id = 2"); });
+    // Give a's statement time to start waiting before b closes the cycle.
+    for (int i = 0; i < 100; ++i) {
+      auto waiting = conn_->QueryValue(
+          "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = " +
+          std::to_string(a.thread_id()) + " AND trx_state = 'LOCK WAIT'");
+      if (waiting.ok() && **waiting == "1") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    Status b_status = b.Execute("UPDATE " + T("k") + " SET v = v + 1 WHERE id = 1");
+    Status a_status = a_done.get();
+    (void)a.Rollback();
+    (void)b.Rollback();
+    if (MysqlErrorNumber(a_status) == kErLockWaitTimeout && MysqlErrorNumber(b_status) == kErLockWaitTimeout) {
+      continue;
+    }
+    const Status& victim = a_status.ok() ? b_status : a_status;
+    EXPECT_TRUE(a_status.ok() != b_status.ok()) << a_status.ToString() << " / " << b_status.ToString();
+    EXPECT_EQ(victim.code(), StatusCode::kAborted) << victim.ToString();
+    EXPECT_EQ(MysqlErrorNumber(victim), kErLockDeadlock);
+    EXPECT_TRUE(victim.IsRetryable());
+    return;
   }
-  Status b_status = b.Execute("UPDATE " + T("k") + " SET v = 2 WHERE id = 1");
-  Status a_status = a_done.get();
-  const Status& victim = a_status.ok() ? b_status : a_status;
-  EXPECT_TRUE(a_status.ok() != b_status.ok()) << a_status.ToString() << " / " << b_status.ToString();
-  EXPECT_EQ(victim.code(), StatusCode::kAborted) << victim.ToString();
-  EXPECT_EQ(MysqlErrorNumber(victim), kErLockDeadlock);
-  EXPECT_TRUE(victim.IsRetryable());
-  (void)a.Rollback();
-  (void)b.Rollback();
+  FAIL() << "no deadlock was detected in 3 rounds";
 }
 
 TEST_F(ConnectionTest, KilledConnectionIsUnavailableAndBroken) {

@@ -1,6 +1,7 @@
 // BinlogSource: where framed binlog events come from. One parser, several
 // sources (ClickHouse's MySQLBinlog design): a binlog or relay log file
-// (FileBinlogSource) and, later, the replication stream of a live upstream;
+// (FileBinlogSource) and the replication stream of a live upstream
+// (SocketBinlogSource in src/binlog/client/, library dm_binlog_client);
 // consumers decode events the same way whichever source delivers them.
 #pragma once
 

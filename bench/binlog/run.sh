@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Binlog decode benchmark: dm-binlog printing every row versus
+# mariadb-binlog --verbose --base64-output=decode-rows, on the same binlog
+# files in the same run (ISSUE 4's benchmark; never run by ctest).
+#
+#   bench/binlog/run.sh [--seconds S] [--threads N] [--table-size N] [--no-append]
+#
+# 1. starts a private MariaDB instance on an allocated port (stopped at exit),
+# 2. runs sysbench oltp_write_only against it for S seconds (default 40),
+# 3. rotates the binlog and copies the finished files,
+# 4. times each decoder 3 times over all files, output to /dev/null, and
+#    prints best and median wall time, MB/s and events/s of the median, and
+#    the ratio of the medians,
+# 5. appends the figures and this command to docs/benchmarks.md.
+# Takes 2-3 minutes. Needs build/bin/dm-binlog (cmake --build build --target dm-binlog).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+seconds=40 threads=4 table_size=20000 append=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --table-size) table_size=$2; shift 2 ;;
+    --no-append) append=0; shift ;;
+    *) echo "usage: $0 [--seconds S] [--threads N] [--table-size N] [--no-append]" >&2; exit 2 ;;
+  esac
+done
+dm_binlog="$here/build/bin/dm-binlog"
+[ -x "$dm_binlog" ] || { echo "$0: build dm-binlog first (cmake --build build --target dm-binlog)" >&2; exit 1; }
+command -v sysbench >/dev/null || { echo "$0: sysbench not found" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/dm-bench-binlog.XXXXXX)
+port=$("$here/scripts/alloc-port.sh" 1)
+export DM_INSTANCE_ROOT="$work/instances"
+cleanup() {
+  "$here/scripts/mariadb-instance.sh" down bench "$port" >/dev/null 2>&1 || true
+  "$here/scripts/alloc-port.sh" --release "$port" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$here/scripts/mariadb-instance.sh" up bench "$port" >/dev/null
+sql() { mariadb --no-defaults -h127.0.0.1 -P"$port" -udm -pdm-test-pw -N -e "$1"; }
+sql "CREATE DATABASE sbtest"
+sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=dm
+    --mysql-password=dm-test-pw --mysql-db=sbtest --tables=4 --table-size="$table_size" --threads="$threads")
+echo "sysbench: prepare 4 x $table_size rows, then oltp_write_only for ${seconds}s with $threads threads" >&2
+"${sb[@]}" prepare >/dev/null
+"${sb[@]}" --time="$seconds" --report-interval=0 run >"$work/sysbench.out"
+sql "FLUSH BINARY LOGS"
+datadir="$DM_INSTANCE_ROOT/bench/data"
+mkdir -p "$work/binlogs"
+# Every file but the new active one.
+mapfile -t files < <(sql "SHOW BINARY LOGS" | awk '{print $1}' | head -n -1)
+for f in "${files[@]}"; do cp "$datadir/$f" "$work/binlogs/"; done
+cd "$work/binlogs"
+bytes=$(cat "${files[@]}" | wc -c)
+events=$("$dm_binlog" "${files[@]}" | grep -vc '^#')
+rows=$("$dm_binlog" -v "${files[@]}" | grep -c '^  [WUD] ')
+mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+echo "binlog: ${#files[@]} files, $mb MB, $events events, $rows row changes" >&2
+
+# Wall seconds of 3 runs of "$@" > /dev/null, sorted.
+time3() {
+  local t=()
+  for _ in 1 2 3; do
+    local s e
+    s=$(date +%s.%N)
+    "$@" >/dev/null
+    e=$(date +%s.%N)
+    t+=("$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')")
+  done
+  printf '%s\n' "${t[@]}" | sort -n | tr '\n' ' '; echo
+}
+read -r dm_best dm_median _ < <(time3 "$dm_binlog" -v "${files[@]}")
+read -r mb_best mb_median _ < <(time3 mariadb-binlog --verbose --base64-output=decode-rows "${files[@]}")
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.1f", n / t }'; }
+dm_mbs=$(rate "$mb" "$dm_median"); mb_mbs=$(rate "$mb" "$mb_median")
+dm_eps=$(awk -v n="$events" -v t="$dm_median" 'BEGIN { printf "%.0f", n / t }')
+mb_eps=$(awk -v n="$events" -v t="$mb_median" 'BEGIN { printf "%.0f", n / t }')
+ratio=$(awk -v a="$mb_median" -v b="$dm_median" 'BEGIN { printf "%.1f", a / b }')
+report=$(cat <<REPORT
+| decoder (every row printed, output to /dev/null) | best s | median s | MB/s | events/s |
+|---|---|---|---|---|
+| dm-binlog -v | $dm_best | $dm_median | $dm_mbs | $dm_eps |
+| mariadb-binlog --verbose --base64-output=decode-rows | $mb_best | $mb_median | $mb_mbs | $mb_eps |
+
+dm-binlog / mariadb-binlog speed (median): **${ratio}x**
+REPORT
+)
+echo "$report"
+if [ "$append" -eq 1 ]; then
+  doc="$here/docs/benchmarks.md"
+  if [ ! -f "$doc" ]; then
+    cat >"$doc" <<'HEAD'
+# Benchmarks
+
+Figures measured on the project's machines (2 cores, shared: single runs vary
+by up to ±25%, so every benchmark runs the peer tool in the same run and
+compares medians). Each section names the command that produced it; newest
+last.
+HEAD
+  fi
+  cat >>"$doc" <<DOC
+
+## Binlog decoding: dm-binlog vs mariadb-binlog ($(date -u '+%Y-%m-%d %H:%M UTC'))
+
+Command: \`bench/binlog/run.sh --seconds $seconds --threads $threads --table-size $table_size\`
+(git $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)). Input: binlogs of sysbench
+oltp_write_only on MariaDB $(mariadbd --version 2>/dev/null | awk '{print $3}'): ${#files[@]} files, $mb MB, $events events,
+$rows row changes; each decoder run 3 times over all files, single thread.
+
+$report
+DOC
+  echo "appended to $doc" >&2
+fi

@@ -1,0 +1,107 @@
+#include "load/checkpoint.h"
+
+#include <charconv>
+
+#include "mysql/quote.h"
+
+namespace dm::load {
+namespace {
+
+Result<uint64_t> ParseU64(const mysql::Value& v, std::string_view what) {
+  if (!v) return Status::Corruption(std::string(what) + " is NULL");
+  uint64_t out = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || ptr != v->data() + v->size()) {
+    return Status::Corruption(std::string(what) + " '" + *v + "' is not a number");
+  }
+  return out;
+}
+
+}  // namespace
+
+LoaderCheckpoint::LoaderCheckpoint(std::string meta_schema, std::string task, std::string source_id)
+    : meta_schema_(std::move(meta_schema)),
+      source_id_(std::move(source_id)),
+      table_(mysql::QualifiedName(meta_schema_, task + "_loader_checkpoint")) {}
+
+Status LoaderCheckpoint::Prepare(mysql::Connection& conn) const {
+  DM_RETURN_IF_ERROR(conn.Execute("CREATE DATABASE IF NOT EXISTS " + mysql::QuoteIdentifier(meta_schema_)));
+  // DM's DDL (dm/loader/checkpoint.go), `offset` quoted since it is a keyword
+  // in newer servers.
+  return conn.Execute("CREATE TABLE IF NOT EXISTS " + table_ +
+                      " (\n"
+                      "  id char(32) NOT NULL,\n"
+                      "  filename varchar(255) NOT NULL,\n"
+                      "  cp_schema varchar(128) NOT NULL,\n"
+                      "  cp_table varchar(128) NOT NULL,\n"
+                      "  `offset` bigint NOT NULL,\n"
+                      "  end_pos bigint NOT NULL,\n"
+                      "  create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+                      "  update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
+                      "  UNIQUE KEY uk_id_f (id, filename)\n"
+                      ")");
+}
+
+Result<std::map<std::string, CheckpointRow>> LoaderCheckpoint::LoadAll(mysql::Connection& conn) const {
+  DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT filename, cp_schema, cp_table, `offset`, end_pos FROM " +
+                                                table_ + " WHERE id = " + mysql::QuoteString(source_id_, conn.escaping())));
+  std::map<std::string, CheckpointRow> out;
+  for (auto& row : rows) {
+    CheckpointRow cp;
+    cp.filename = row[0].value_or("");
+    cp.cp_schema = row[1].value_or("");
+    cp.cp_table = row[2].value_or("");
+    DM_ASSIGN_OR_RETURN(cp.offset, ParseU64(row[3], table_ + " offset"));
+    DM_ASSIGN_OR_RETURN(cp.end_pos, ParseU64(row[4], table_ + " end_pos"));
+    out[cp.filename] = std::move(cp);
+  }
+  return out;
+}
+
+Status LoaderCheckpoint::InsertMissing(mysql::Connection& conn, const std::vector<CheckpointRow>& rows) const {
+  constexpr size_t kBatch = 500;
+  for (size_t i = 0; i < rows.size(); i += kBatch) {
+    std::string sql = "INSERT IGNORE INTO " + table_ + " (id, filename, cp_schema, cp_table, `offset`, end_pos) VALUES ";
+    for (size_t j = i; j < std::min(rows.size(), i + kBatch); ++j) {
+      const CheckpointRow& r = rows[j];
+      if (j > i) sql += ",";
+      sql += "(" + mysql::QuoteString(source_id_, conn.escaping()) + "," + mysql::QuoteString(r.filename, conn.escaping()) + "," +
+             mysql::QuoteString(r.cp_schema, conn.escaping()) + "," + mysql::QuoteString(r.cp_table, conn.escaping()) + "," +
+             std::to_string(r.offset) + "," + std::to_string(r.end_pos) + ")";
+    }
+    DM_RETURN_IF_ERROR(conn.Execute(sql));
+  }
+  return Status::OK();
+}
+
+Result<uint64_t> LoaderCheckpoint::LockOffset(mysql::Connection& conn, const std::string& filename) const {
+  DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT `offset` FROM " + table_ + " WHERE id = " +
+                                                mysql::QuoteString(source_id_, conn.escaping()) +
+                                                " AND filename = " + mysql::QuoteString(filename, conn.escaping()) + " FOR UPDATE"));
+  if (rows.empty()) return Status::NotFound(table_ + " has no row for " + filename);
+  return ParseU64(rows[0][0], table_ + " offset");
+}
+
+Status LoaderCheckpoint::SetOffset(mysql::Connection& conn, const std::string& filename, uint64_t offset) const {
+  DM_RETURN_IF_ERROR(conn.Execute("UPDATE " + table_ + " SET `offset` = " + std::to_string(offset) +
+                                  " WHERE id = " + mysql::QuoteString(source_id_, conn.escaping()) +
+                                  " AND filename = " + mysql::QuoteString(filename, conn.escaping())));
+  // affected_rows is 0 also when the offset did not change; only a missing
+  // row is an error, and that is rare, so check it only then.
+  if (conn.affected_rows() == 0) {
+    DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT 1 FROM " + table_ + " WHERE id = " +
+                                                  mysql::QuoteString(source_id_, conn.escaping()) + " AND filename = " +
+                                                  mysql::QuoteString(filename, conn.escaping())));
+    if (rows.empty()) {
+      return Status::FailedPrecondition(table_ + ": the row of " + filename + " was removed while loading")
+          .WithErrorCode(ErrorCode::kLoadCheckPointNotMatch);
+    }
+  }
+  return Status::OK();
+}
+
+Status LoaderCheckpoint::Remove(mysql::Connection& conn) const {
+  return conn.Execute("DELETE FROM " + table_ + " WHERE id = " + mysql::QuoteString(source_id_, conn.escaping()));
+}
+
+}  // namespace dm::load

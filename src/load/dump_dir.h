@@ -1,0 +1,70 @@
+// Classification of a dump directory written by dm's dump unit, dumpling or
+// mydumper (layout: docs/formats/dump_layout.md):
+//
+//   metadata                          binlog position at the snapshot
+//   {db}-schema-create.sql            CREATE DATABASE
+//   {db}.{table}-schema.sql           CREATE TABLE (a placeholder for views)
+//   {db}.{view}-schema-view.sql       the view, created after all tables
+//   {db}.{table}.{N}.sql              data chunk N (dumpling: 9 digits; mydumper:
+//   {db}.{table}.sql                  5 digits, or none for a single chunk)
+//   ...-schema-triggers.sql, -schema-post.sql, *.sql.zst, *.csv
+//                                     not loaded: listed in `skipped`
+//
+// Any file may carry ".gz" after ".sql". Names containing dots are resolved
+// against the databases (from -schema-create files) and tables (from -schema
+// files) that exist, so `a.b.c.sql` is db `a`, table `b.c` only when no
+// longer match exists. dumpling's `%XX` escapes in names (`my%2Etable`) are
+// decoded in the schema and table names reported here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "load/dump_metadata.h"
+
+namespace dm::load {
+
+struct DumpFile {
+  std::string name;   // base name, as recorded in the checkpoint's `filename`
+  std::string path;   // full path
+  uint64_t size = 0;  // bytes of the statement stream (uncompressed for .gz)
+};
+
+struct DumpTable {
+  std::string schema;
+  std::string table;
+  DumpFile schema_file;              // {db}.{table}-schema.sql
+  std::vector<DumpFile> data_files;  // ordered by chunk number
+};
+
+struct DumpView {
+  std::string schema;
+  std::string view;
+  DumpFile file;  // {db}.{view}-schema-view.sql
+};
+
+struct DumpDatabase {
+  std::string schema;
+  std::optional<DumpFile> create_file;  // absent when the dump has none
+};
+
+struct DumpDir {
+  std::string path;
+  std::optional<DumpMetadata> metadata;  // absent when there is no metadata file
+  std::vector<DumpDatabase> databases;   // sorted by name
+  std::vector<DumpTable> tables;         // sorted by (schema, table)
+  std::vector<DumpView> views;           // sorted by (schema, view)
+  std::vector<std::string> skipped;      // file names not loaded (triggers, ...)
+
+  uint64_t TotalDataBytes() const;
+};
+
+// Lists and classifies `dir`; reads and parses `metadata`; stats every file.
+// NotFound (kLoadUnitDumpDirNotFound) when `dir` does not exist; errors for a
+// data file without a schema file and for duplicate chunks name the file.
+Result<DumpDir> ClassifyDumpDir(const std::string& dir);
+
+}  // namespace dm::load

@@ -1,0 +1,35 @@
+// Applying one data file to the target with its checkpoint (internal to
+// dm_load; the public entry point is loader.h).
+#pragma once
+
+#include <cstdint>
+#include <stop_token>
+#include <string>
+
+#include "common/status.h"
+#include "load/checkpoint.h"
+#include "load/dump_dir.h"
+#include "load/loader.h"
+#include "load/progress.h"
+
+namespace dm::load {
+
+// Target session options with the loader's defaults added (see LoadOptions).
+mysql::ConnectionOptions TargetSessionOptions(const LoadOptions& options);
+
+struct DataFileJob {
+  const DumpFile* file = nullptr;  // REQUIRES: outlives the call
+  std::string target;              // quoted "`db`.`table`"
+};
+
+// Applies `job.file` from its checkpointed offset to the end, in
+// transactions of bounded size that each end with the checkpoint update.
+// Retryable errors are retried (LoadOptions::max_retries) on a fresh
+// connection from the offset committed on the target. On a non-retryable
+// statement error the statements before it are committed, so the checkpoint
+// points at the failing statement. Adds committed bytes to `progress`.
+// Errors name the file and byte offset. Thread-safe for distinct files.
+Status LoadDataFile(const LoadOptions& options, const LoaderCheckpoint& checkpoint, const DataFileJob& job,
+                    std::stop_token stop, Progress* progress);
+
+}  // namespace dm::load
