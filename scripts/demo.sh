@@ -99,16 +99,30 @@ target-database:
 block-allow-list:
   shop-only:
     do-dbs: ["shop"]
+mydumpers:
+  global:
+    threads: 2
+    rows: 20000
+loaders:
+  global:
+    pool-size: 2
+    dir: "$demo_dir/dump"
 mysql-instances:
   - source-id: "demo-upstream"
     block-allow-list: "shop-only"
+    mydumper-config-name: "global"
+    loader-config-name: "global"
 YAML
 cat "$demo_dir/task.yaml"
 
-say "Running the task with a standalone dm-worker"
+say "Running the task with a standalone dm-worker (log: $demo_dir/dm-worker.log)"
+rm -rf "$demo_dir/dump"
+start=$SECONDS
 if "$bin/dm-worker" --task "$demo_dir/task.yaml" --source "$demo_dir/source.yaml" \
      --worker-addr 127.0.0.1:0 --log-file "$demo_dir/dm-worker.log"; then
   migrated=1
+  echo "dm-worker finished in $((SECONDS - start)) s:"
+  grep -E "dump unit finished|load unit finished|task finished" "$demo_dir/dm-worker.log" | sed 's/^/  /'
 else
   migrated=0
   echo "dm-worker could not run the task (see above); the configs were checked."

@@ -30,4 +30,13 @@ int WaitForTerminationSignal() {
   return signal_number;
 }
 
+int WaitForTerminationSignalFor(std::chrono::milliseconds timeout) {
+  sigset_t set = TerminationSignals();
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  timespec ts{static_cast<time_t>(seconds.count()),
+              static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())};
+  int signal_number = sigtimedwait(&set, nullptr, &ts);
+  return signal_number > 0 ? signal_number : 0;
+}
+
 }  // namespace dm

@@ -3,6 +3,8 @@
 // normal code (flush checkpoints, close listeners) rather than in a handler.
 #pragma once
 
+#include <chrono>
+
 namespace dm {
 
 // Blocks SIGTERM, SIGINT and SIGHUP for the calling thread and every thread it
@@ -12,5 +14,8 @@ void BlockTerminationSignals();
 // Waits until SIGTERM, SIGINT or SIGHUP arrives and returns its number.
 // REQUIRES: BlockTerminationSignals() ran on this thread.
 int WaitForTerminationSignal();
+
+// As WaitForTerminationSignal(), but gives up after `timeout` and returns 0.
+int WaitForTerminationSignalFor(std::chrono::milliseconds timeout);
 
 }  // namespace dm

@@ -12,6 +12,7 @@
 #include "config/server_flags.h"
 #include "config/worker_config.h"
 #include "http/server.h"
+#include "worker/standalone.h"
 
 namespace dm::worker {
 namespace {
@@ -162,13 +163,7 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
       err << "dm-worker: " << inputs.status().message() << "\n";
       return 1;
     }
-    // The dump, load and sync units are not part of this build yet; say so
-    // plainly instead of pretending to run the task.
-    err << fmt::format(
-        "dm-worker: task '{}' ({} source(s), task-mode {}) is valid, but this build cannot run tasks yet: the "
-        "dump, load and sync units are not implemented\n",
-        inputs->task.name, inputs->sources.size(), config::EnumToString(inputs->task.task_mode));
-    return 1;
+    return RunStandalone(*inputs, *cfg, err);
   }
   log::Warn("cluster mode is not implemented yet: this dm-worker serves /status and /metrics only",
             {{"join", cfg->join}});

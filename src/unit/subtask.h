@@ -1,0 +1,90 @@
+// A subtask: one task's work for one source (one mysql-instances entry), run
+// as DM runs it: units in order, Dump -> Load -> Sync, as task-mode selects
+// (full: Dump+Load). Progress and errors are readable from other threads at
+// any time for query-status and /metrics.
+//
+// Restart safety (as DM): a finished dump directory (its `metadata` exists)
+// is never dumped again; a load that has checkpoint rows resumes from them;
+// an unfinished dump directory is discarded and dumped afresh, since a
+// snapshot cannot be resumed.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "config/source_config.h"
+#include "config/task_config.h"
+#include "dump/progress.h"
+#include "load/progress.h"
+#include "mysql/connection.h"
+
+namespace dm::unit {
+
+// DM's subtask stages; the numbers are dm_worker_task_state's values.
+enum class Stage : int { kNew = 1, kRunning = 2, kPaused = 3, kStopped = 4, kFinished = 5 };
+std::string_view StageName(Stage stage);  // "Running", ...
+
+enum class UnitKind { kNone, kDump, kLoad, kSync };
+std::string_view UnitName(UnitKind unit);  // "Dump", "Load", "Sync", "" for none
+
+// Maps a task/source `DBConfig` (with its optional `security`) to connection
+// options; the password stays a Secret.
+mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db);
+
+struct SubTaskStatus {
+  std::string task;
+  std::string source_id;
+  Stage stage = Stage::kNew;
+  UnitKind unit = UnitKind::kNone;
+  dump::ProgressSnapshot dump;
+  load::LoadStatus load;
+  bool dump_started = false;
+  bool load_started = false;
+  Status error;  // set when the subtask stopped with an error
+};
+
+class SubTask {
+ public:
+  // Copies what it needs; `task` must be validated (Adjust+Validate) and
+  // `instance` one of its mysql_instances with `source` its source config.
+  SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance, const config::SourceConfig& source);
+
+  // Runs the task-mode's units to the end, or until `stop` is requested
+  // (Cancelled). Blocks. Call once.
+  Status Run(std::stop_token stop);
+
+  // A consistent copy of the current state. Thread-safe.
+  SubTaskStatus Snapshot();
+
+  const std::string& source_id() const { return source_.source_id; }
+
+  // Where this subtask keeps its dump files: {loaders.dir}/{task}.{source-id}.
+  std::string DumpDir() const;
+
+ private:
+  Status RunFull(std::stop_token stop);
+  // True when the target holds loader checkpoint rows for this subtask.
+  Result<bool> LoadHasStarted();
+  void SetUnit(UnitKind unit);
+  void Finish(Stage stage, Status error);
+
+  config::TaskConfig task_;
+  config::MySQLInstance instance_;
+  config::SourceConfig source_;
+
+  dump::Progress dump_progress_;
+  load::Progress load_progress_;
+
+  std::mutex mu_;
+  Stage stage_ = Stage::kNew;      // guarded by mu_
+  UnitKind unit_ = UnitKind::kNone;  // guarded by mu_
+  bool dump_started_ = false;      // guarded by mu_
+  bool load_started_ = false;      // guarded by mu_
+  Status error_;                   // guarded by mu_
+};
+
+}  // namespace dm::unit

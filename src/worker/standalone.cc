@@ -1,0 +1,164 @@
+#include "worker/standalone.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+#include "common/signals.h"
+#include "http/server.h"
+#include "unit/query_status.h"
+#include "unit/subtask.h"
+
+namespace dm::worker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kPollInterval = std::chrono::milliseconds(500);
+constexpr auto kLogProgressEvery = std::chrono::seconds(10);
+
+struct RunningSubTask {
+  std::unique_ptr<unit::SubTask> subtask;
+  Status result;
+  std::atomic<bool> done{false};
+  std::jthread thread;
+};
+
+std::string HumanBytes(double bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int i = 0;
+  while (bytes >= 1024 && i < 4) {
+    bytes /= 1024;
+    ++i;
+  }
+  return fmt::format("{:.1f} {}", bytes, units[i]);
+}
+
+// One line per subtask: which unit, how far, how fast, and when it ends.
+std::string ProgressLine(const unit::SubTaskStatus& s) {
+  if (s.unit == unit::UnitKind::kDump) {
+    return fmt::format("{} dump: tables {}/{}, rows {}, {} ({}/s)", s.source_id, s.dump.completed_tables,
+                       s.dump.total_tables, s.dump.finished_rows, HumanBytes(static_cast<double>(s.dump.finished_bytes)),
+                       HumanBytes(static_cast<double>(s.dump.bps)));
+  }
+  if (s.unit == unit::UnitKind::kLoad) {
+    std::string eta = "-";
+    if (s.load.bps > 0 && s.load.total_bytes >= s.load.finished_bytes) {
+      eta = fmt::format("{}s", (s.load.total_bytes - s.load.finished_bytes) / s.load.bps);
+    }
+    return fmt::format("{} load: {} of {} ({}), {}/s, ETA {}", s.source_id,
+                       HumanBytes(static_cast<double>(s.load.finished_bytes)),
+                       HumanBytes(static_cast<double>(s.load.total_bytes)), s.load.progress,
+                       HumanBytes(static_cast<double>(s.load.bps)), eta);
+  }
+  return fmt::format("{} {}", s.source_id, unit::StageName(s.stage));
+}
+
+}  // namespace
+
+int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cfg, std::ostream& err) {
+  const std::string& task = inputs.task.name;
+  std::vector<std::unique_ptr<RunningSubTask>> running;
+  for (size_t i = 0; i < inputs.task.mysql_instances.size(); ++i) {
+    auto entry = std::make_unique<RunningSubTask>();
+    entry->subtask = std::make_unique<unit::SubTask>(inputs.task, inputs.task.mysql_instances[i], inputs.sources[i]);
+    running.push_back(std::move(entry));
+  }
+  auto snapshots = [&running] {
+    std::vector<unit::SubTaskStatus> out;
+    for (auto& r : running) out.push_back(r->subtask->Snapshot());
+    return out;
+  };
+
+  http::MetricsRegistry metrics;
+  auto& task_state = metrics.Gauge("dm_worker_task_state", "state of task, 0 - invalid, 1 - New, 2 - Running, "
+                                   "3 - Paused, 4 - Stopped, 5 - Finished", {"task", "source_id", "worker"});
+  http::Server server(&metrics, http::TlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key,
+                                                 cfg.security.cert_allowed_cn});
+  server.Handle("GET", "/apis/v1alpha1/status/([^/]+)", [&](const http::Request& req) {
+    if (req.captures.at(1) != task) {
+      return http::Response{404, "application/json",
+                            fmt::format(R"({{"result": false, "msg": "task {} not found"}})", req.captures.at(1))};
+    }
+    return http::Response{200, "application/json", unit::QueryStatusJson(snapshots(), cfg.name)};
+  });
+  auto address = http::ParseListenAddress(cfg.worker_addr);
+  if (!address.ok()) {
+    err << "dm-worker: worker-addr: " << address.status().message() << "\n";
+    return 1;
+  }
+  if (Status s = server.Start(address->first, address->second); !s.ok()) {
+    err << "dm-worker: " << s.message() << "\n";
+    return 1;
+  }
+  log::Info("standalone task starts", {{"task", task}, {"task_mode", config::EnumToString(inputs.task.task_mode)},
+                                       {"sources", running.size()},
+                                       {"address", fmt::format("{}:{}", address->first, server.port())}});
+
+  for (auto& r : running) {
+    RunningSubTask* entry = r.get();
+    entry->thread = std::jthread([entry](std::stop_token stop) {
+      entry->result = entry->subtask->Run(stop);
+      entry->done.store(true);
+    });
+  }
+
+  const bool tty = isatty(STDERR_FILENO) == 1 && cfg.log_file.empty();
+  auto last_log = Clock::now();
+  bool interrupted = false;
+  while (true) {
+    bool all_done = true;
+    bool failed = false;
+    for (auto& r : running) {
+      bool done = r->done.load();
+      all_done = all_done && done;
+      failed = failed || (done && !r->result.ok());
+    }
+    std::vector<unit::SubTaskStatus> states = snapshots();
+    for (const auto& s : states) {
+      task_state.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.stage));
+    }
+    if (all_done || failed || interrupted) break;
+    if (tty) {
+      std::string line;
+      for (const auto& s : states) line += (line.empty() ? "" : " | ") + ProgressLine(s);
+      err << "\r\033[K" << line << std::flush;
+    } else if (Clock::now() - last_log >= kLogProgressEvery) {
+      last_log = Clock::now();
+      for (const auto& s : states) log::Info("progress", {{"task", task}, {"status", ProgressLine(s)}});
+    }
+    if (int signal_number = WaitForTerminationSignalFor(kPollInterval); signal_number != 0) {
+      log::Info("received signal, stopping the task; checkpoints are kept", {{"signal", signal_number}});
+      interrupted = true;
+    }
+  }
+  if (tty) err << "\r\033[K";
+  for (auto& r : running) r->thread.request_stop();
+  for (auto& r : running) r->thread.join();
+  server.Stop();
+
+  int code = 0;
+  for (auto& r : running) {
+    if (r->result.ok()) continue;
+    if (r->result.code() == StatusCode::kCancelled && !interrupted) continue;  // stopped because another failed
+    err << "dm-worker: " << r->result.message() << "\n";
+    code = 1;
+  }
+  if (code == 0 && interrupted) {
+    err << "dm-worker: interrupted; run the same command again to resume from the checkpoints\n";
+    code = 1;
+  }
+  if (code == 0) {
+    for (const auto& s : snapshots()) log::Info("subtask finished", {{"task", task}, {"source", s.source_id}});
+    log::Info("task finished", {{"task", task}});
+  }
+  return code;
+}
+
+}  // namespace dm::worker
