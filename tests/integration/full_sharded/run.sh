@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# A two-source, sharded `task-mode: full` task through routes and a
+# block-allow-list, run by a standalone dm-worker that is killed with -9 once
+# during the dump and once during the load; the rerun must finish with a
+# target equal to the upstreams row by row (dm-diff), the ignored table absent
+# and query-status served while it runs.
+source "$(dirname "$0")/../_utils/lib.sh"
+: "${DM_TEST_ENV_FILE:?run through ctest (needs the mariadb fixture)}"
+env_value() { sed -n "s/^$1=//p" "$DM_TEST_ENV_FILE"; }
+up_port=$(env_value DM_TEST_UPSTREAM_PORT)
+down_port=$(env_value DM_TEST_DOWNSTREAM_PORT)
+pw=$(env_value DM_TEST_UPSTREAM_PASSWORD)
+[ -n "$up_port" ] && [ -n "$down_port" ] || fail "no MariaDB endpoints in $DM_TEST_ENV_FILE"
+work=$(mktemp -d)
+db="fs_$$_$RANDOM"
+sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
+cleanup() {
+  kill -9 $(jobs -p) 2>/dev/null || true
+  sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_a; DROP DATABASE IF EXISTS ${db}_b" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS ${db}; DROP DATABASE IF EXISTS ${db}_meta" || true
+  cleanup_ports
+  rm -rf "$work"
+}
+trap cleanup EXIT
+alloc_ports 1
+status_url="http://127.0.0.1:${ALLOCATED_PORTS[0]}/apis/v1alpha1/status/$db"
+
+# Two sources' shards (on one server, told apart by their block-allow-lists).
+for shard in a b; do
+  sql "$up_port" -e "CREATE DATABASE ${db}_$shard CHARACTER SET utf8mb4"
+done
+table_sql='(id BIGINT PRIMARY KEY, shard CHAR(1) NOT NULL, amount DECIMAL(12,2), note VARCHAR(200), payload VARBINARY(64))'
+sql "$up_port" -e "CREATE TABLE ${db}_a.orders_1 $table_sql; CREATE TABLE ${db}_a.orders_2 $table_sql;
+  CREATE TABLE ${db}_b.orders_3 $table_sql; CREATE TABLE ${db}_a.tmp_log (id INT PRIMARY KEY);
+  INSERT INTO ${db}_a.tmp_log VALUES (1);"
+fill() {  # fill SCHEMA TABLE FIRST_ID COUNT
+  sql "$up_port" -D "$1" -e "INSERT INTO $1.$2 SELECT $3 + seq, '${1: -1}', (seq % 100000) / 100 - 500,
+    CONCAT(REPEAT('n', seq % 150), IF(seq % 11 = 0, '🚀;\\\\n''x', '')), UNHEX(SHA2(seq, 256)) FROM seq_1_to_$4"
+}
+fill "${db}_a" orders_1 0 150000
+fill "${db}_a" orders_2 1000000 150000
+fill "${db}_b" orders_3 2000000 150000
+
+for shard in a b; do
+  cat >"$work/source-$shard.yaml" <<YAML
+source-id: "src-$shard"
+from:
+  host: "127.0.0.1"
+  port: $up_port
+  user: "dm"
+  password: "$("$DM_BIN_DIR/dmctl" encrypt "$pw")"
+YAML
+done
+cat >"$work/task.yaml" <<YAML
+name: "$db"
+task-mode: full
+meta-schema: "${db}_meta"
+target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
+routes:
+  merge-orders: {schema-pattern: "${db}_*", table-pattern: "orders_*", target-schema: "$db", target-table: "orders"}
+  merge-schema: {schema-pattern: "${db}_*", target-schema: "$db"}
+block-allow-list:
+  only-a: {do-dbs: ["${db}_a"], ignore-tables: [{db-name: "${db}_a", tbl-name: "tmp_log"}]}
+  only-b: {do-dbs: ["${db}_b"]}
+mydumpers:
+  small: {threads: 2, rows: 20000}
+loaders:
+  slow: {pool-size: 2, dir: "$work/dump"}
+mysql-instances:
+  - {source-id: "src-a", block-allow-list: "only-a", route-rules: ["merge-orders", "merge-schema"],
+     mydumper-config-name: "small", loader-config-name: "slow"}
+  - {source-id: "src-b", block-allow-list: "only-b", route-rules: ["merge-orders", "merge-schema"],
+     mydumper-config-name: "small", loader-config-name: "slow"}
+YAML
+
+run_worker() {
+  "$DM_BIN_DIR/dm-worker" --task "$work/task.yaml" --source "$work/source-a.yaml" --source "$work/source-b.yaml" \
+    --worker-addr "127.0.0.1:${ALLOCATED_PORTS[0]}" --log-file "$work/worker.log" 2>>"$work/worker.err" &
+  worker_pid=$!
+}
+
+# kill_in UNIT: kills the worker with -9 once query-status shows UNIT under way.
+kill_in() {
+  local deadline=$((SECONDS + 60))
+  while kill -0 "$worker_pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+    if curl -fsS "$status_url" >"$work/status.json" 2>/dev/null &&
+       grep -q "\"unit\": \"$1\"" "$work/status.json" &&
+       grep -Eq "\"finished(Bytes|Rows)\": \"[1-9]" "$work/status.json"; then
+      kill -9 "$worker_pid"
+      wait "$worker_pid" 2>/dev/null || true
+      return 0
+    fi
+    sleep 0.05
+  done
+  fail "the worker never reached a running $1 unit (or finished before it could be killed)"
+}
+
+run_worker
+kill_in Dump
+grep -q '"sources"' "$work/status.json" && grep -q '"subTaskStatus"' "$work/status.json" ||
+  fail "query-status body lacks DM's fields: $(cat "$work/status.json")"
+pass "query-status served during the dump; killed -9 mid-dump"
+
+run_worker
+kill_in Load
+pass "rerun redid the dump and was killed -9 mid-load"
+
+run_worker
+wait_exit "$worker_pid" 300 || fail "the final run failed: $(tail -5 "$work/worker.err")"
+pass "the final run finished with exit 0"
+
+DM_DIFF_SOURCE_PASSWORD=$pw DM_DIFF_TARGET_PASSWORD=$pw "$DM_BIN_DIR/dm-diff" \
+  --source "dm@127.0.0.1:$up_port" --target "dm@127.0.0.1:$down_port" \
+  --route "${db}_a.orders_*=$db.orders" --route "${db}_b.orders_*=$db.orders" --tables "$db.orders" ||
+  fail "the merged target differs from the shards"
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$db'")" = 1 ] ||
+  fail "the target has tables besides the merged one (tmp_log must be filtered out)"
+left=$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_meta.\`${db}_loader_checkpoint\` WHERE \`offset\` < end_pos")
+[ "$left" = 0 ] || fail "$left loader checkpoint rows are unfinished"
+[ ! -e "$work/dump/$db.src-a" ] || fail "clean-dump-file: the dump files were not removed"
+pass "target equals the union of the shards, row by row"
