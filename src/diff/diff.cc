@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "diff/table_meta.h"
+#include "mysql/quote.h"
 
 namespace dm::diff {
 
@@ -18,12 +19,21 @@ namespace {
 
 using mysql::Connection;
 
-struct Group {
-  TableName target;
-  std::vector<std::pair<size_t, TableName>> sources;  // (index into DiffOptions::sources, table)
+struct GroupSource {
+  size_t index;  // into DiffOptions::sources
+  TableName name;
+  std::vector<filter::ExtraColumn> extra;  // target-only columns and their values for this table
 };
 
+struct Group {
+  TableName target;
+  std::vector<GroupSource> sources;
+};
+
+bool SelectsAll(const DiffOptions& o) { return o.tables.empty() && o.schemas.empty(); }
+
 bool Selected(const DiffOptions& o, const TableName& t) {
+  if (SelectsAll(o)) return true;
   for (const auto& p : o.tables) {
     if (p.Matches(t)) return true;
   }
@@ -34,7 +44,42 @@ bool Selected(const DiffOptions& o, const TableName& t) {
 }
 
 std::string SourceLabel(const DiffOptions& o, size_t index, const TableName& name) {
-  return fmt::format("{} {}", o.sources[index].Endpoint(), name.Quoted());
+  return fmt::format("{} {}", o.sources[index].conn.Endpoint(), name.Quoted());
+}
+
+const filter::ExtraColumn* FindExtra(const std::vector<filter::ExtraColumn>& extra, std::string_view column) {
+  for (const auto& e : extra) {
+    if (e.column == column) return &e;
+  }
+  return nullptr;
+}
+
+// The target's columns as source table `s` reads them (see SourceTable), and
+// the target's metadata without those columns, to check the structure with.
+// Sentences for extract columns the target lacks go to `problems`.
+std::vector<ColumnMeta> SourceColumns(const TableMeta& target, const GroupSource& s, TableMeta* target_without_extra,
+                                      std::vector<std::string>* problems) {
+  *target_without_extra = target;
+  if (s.extra.empty()) return {};
+  std::vector<ColumnMeta> columns;
+  target_without_extra->columns.clear();
+  for (const ColumnMeta& c : target.columns) {
+    if (const filter::ExtraColumn* e = FindExtra(s.extra, c.name)) {
+      columns.push_back(ConstantColumn(c, e->value));
+    } else {
+      columns.push_back(c);
+      target_without_extra->columns.push_back(c);
+    }
+  }
+  for (const auto& e : s.extra) {
+    bool found = std::any_of(target.columns.begin(), target.columns.end(),
+                             [&](const ColumnMeta& c) { return c.name == e.column; });
+    if (!found) {
+      problems->push_back(fmt::format("the route of source table {} extracts into column {}, which the target lacks",
+                                      s.name.Quoted(), mysql::QuoteIdentifier(e.column)));
+    }
+  }
+  return columns;
 }
 
 // The connections of one worker thread, opened on first use and reused for
@@ -62,7 +107,7 @@ class Worker {
   TableReport NewReport(const Group& g) const {
     TableReport r;
     r.target = g.target;
-    for (const auto& [index, name] : g.sources) r.sources.push_back(SourceLabel(o_, index, name));
+    for (const auto& s : g.sources) r.sources.push_back(SourceLabel(o_, s.index, s.name));
     return r;
   }
 
@@ -99,21 +144,24 @@ class Worker {
     std::deque<Connection> extra;
     std::vector<bool> in_use(o_.sources.size(), false);
     std::vector<SourceTable> sources;
-    for (const auto& [index, name] : g.sources) {
-      DM_ASSIGN_OR_RETURN(Connection * conn, Open(&sources_[index], o_.sources[index]));
-      std::string label = SourceLabel(o_, index, name);
-      DM_ASSIGN_OR_RETURN(auto meta, LoadTableMeta(*conn, name));
+    for (const GroupSource& s : g.sources) {
+      const size_t index = s.index;
+      DM_ASSIGN_OR_RETURN(Connection * conn, Open(&sources_[index], o_.sources[index].conn));
+      std::string label = SourceLabel(o_, index, s.name);
+      DM_ASSIGN_OR_RETURN(auto meta, LoadTableMeta(*conn, s.name));
       if (!meta) return Status::NotFound(fmt::format("source table {} disappeared", label));
-      for (auto& sentence : CompareStructure(*meta, *target_meta, "source " + label)) {
-        report->differences.push_back({DiffKind::kStructure, "", std::move(sentence)});
-      }
+      TableMeta target_shape;
+      std::vector<std::string> problems;
+      std::vector<ColumnMeta> columns = SourceColumns(*target_meta, s, &target_shape, &problems);
+      for (auto& sentence : CompareStructure(*meta, target_shape, "source " + label)) problems.push_back(sentence);
+      for (auto& sentence : problems) report->differences.push_back({DiffKind::kStructure, "", std::move(sentence)});
       if (target_meta->key.empty() && in_use[index]) {
-        DM_ASSIGN_OR_RETURN(Connection own, Connection::Connect(o_.sources[index]));
+        DM_ASSIGN_OR_RETURN(Connection own, Connection::Connect(o_.sources[index].conn));
         extra.push_back(std::move(own));
         conn = &extra.back();
       }
       in_use[index] = true;
-      sources.push_back(SourceTable{std::move(label), name, conn});
+      sources.push_back(SourceTable{std::move(label), s.name, conn, std::move(columns)});
     }
     if (!report->differences.empty()) return Status::OK();  // rows of different shapes do not compare
     return CompareTableRows(*target_meta, *target, sources, o_.compare, report);
@@ -135,24 +183,27 @@ void PrepareSessionOptions(mysql::ConnectionOptions* options) {
 
 Result<DiffSummary> RunDiff(const DiffOptions& options, const std::function<void(const TableReport&)>& on_table) {
   if (options.sources.empty()) return Status::InvalidArgument("at least one source is required");
-  if (options.tables.empty() && options.schemas.empty()) {
-    return Status::InvalidArgument("select the tables to compare (tables or schemas)");
-  }
   DiffOptions o = options;
-  for (auto& s : o.sources) PrepareSessionOptions(&s);
+  for (auto& s : o.sources) PrepareSessionOptions(&s.conn);
   PrepareSessionOptions(&o.target);
 
   std::map<TableName, Group> groups;
   for (size_t i = 0; i < o.sources.size(); ++i) {
-    auto conn = Connection::Connect(o.sources[i]);
-    if (!conn.ok()) return std::move(conn).status().WithContext(fmt::format("source #{}", i + 1));
+    const SourceOptions& source = o.sources[i];
+    const std::string context =
+        source.source_id.empty() ? fmt::format("source #{}", i + 1) : fmt::format("source {}", source.source_id);
+    auto conn = Connection::Connect(source.conn);
+    if (!conn.ok()) return std::move(conn).status().WithContext(context);
     DM_ASSIGN_OR_RETURN(auto tables, ListTables(*conn));
     for (const TableName& t : tables) {
-      TableName to = ApplyRoutes(o.routes, t);
+      if (!source.block_allow_list.Match(t.schema, t.table)) continue;
+      auto routed = source.router.Route(t.schema, t.table);
+      if (!routed.ok()) return std::move(routed).status().WithContext(context);
+      TableName to{std::move(routed->schema), std::move(routed->table)};
       if (!Selected(o, to)) continue;
       Group& g = groups[to];
       g.target = to;
-      g.sources.emplace_back(i, t);
+      g.sources.push_back({i, t, source.router.ExtraColumns(t.schema, t.table, source.source_id)});
     }
   }
   {
@@ -160,7 +211,9 @@ Result<DiffSummary> RunDiff(const DiffOptions& options, const std::function<void
     if (!conn.ok()) return std::move(conn).status().WithContext("target");
     DM_ASSIGN_OR_RETURN(auto tables, ListTables(*conn));
     for (const TableName& t : tables) {
-      if (Selected(o, t)) groups[t].target = t;
+      // Selecting "whatever the upstreams map to" leaves target-only tables
+      // (DM's checkpoint schema, say) alone.
+      if (!SelectsAll(o) && Selected(o, t)) groups[t].target = t;
     }
   }
   if (groups.empty()) return Status::NotFound("no table in the sources or the target matches the selection");

@@ -1,12 +1,17 @@
 // dm-diff: compares the data of one or more upstream servers with a target,
 // byte-exact and route-aware, as DM's sync-diff-inspector does.
 //
-// Which tables: every upstream base table is mapped to its target name by
-// the routes (identity when none matches); the selection (`tables`
-// patterns and `schemas`) is applied to target names. A selected target
-// table is compared with the union of all upstream tables that map to it; a
-// selected target table with no upstream table, and an upstream table whose
-// target table is missing, are differences too.
+// Which tables: each upstream's base tables pass its block-allow list and
+// are mapped to target names by its router (DM's rules, filter/); the
+// selection (`tables` patterns and `schemas`) is applied to target names. A
+// selected target table is compared with the union of all upstream tables
+// that map to it; a selected target table with no upstream table, and an
+// upstream table whose target table is missing, are differences too.
+//
+// Extract columns (a route's extract-table/schema/source): the target table
+// has columns its upstream tables lack. They are left out of the structure
+// check, and each row must hold there the value TableRouter::ExtraColumns()
+// gives for the row's upstream table (checked like any other column).
 //
 // Every table's column lists are compared first (names, order, types,
 // charset, collation); rows are compared only when they agree. See
@@ -23,16 +28,28 @@
 #include "diff/names.h"
 #include "diff/report.h"
 #include "diff/table_diff.h"
+#include "filter/block_allow_list.h"
+#include "filter/table_router.h"
 #include "mysql/connection.h"
 
 namespace dm::diff {
 
+// One upstream server and the DM rules that pick and name its tables.
+struct SourceOptions {
+  mysql::ConnectionOptions conn;
+  std::string source_id;                    // DM's source-id: what extract-source reads; may be ""
+  filter::BlockAllowList block_allow_list;  // default: every table takes part
+  filter::TableRouter router;               // default: every table keeps its name
+};
+
 struct DiffOptions {
-  std::vector<mysql::ConnectionOptions> sources;  // REQUIRES: not empty
+  std::vector<SourceOptions> sources;  // REQUIRES: not empty
   mysql::ConnectionOptions target;
-  std::vector<TablePattern> tables;  // target tables to compare
+  // Target tables to compare. With neither `tables` nor `schemas`, every
+  // target table some upstream table maps to (tables only the target has
+  // are then not looked at).
+  std::vector<TablePattern> tables;
   std::vector<std::string> schemas;  // every table of these target schemas (patterns allowed)
-  std::vector<Route> routes;
   CompareOptions compare;
   size_t threads = 4;  // tables compared in parallel
 };
@@ -52,8 +69,9 @@ struct DiffSummary {
 void PrepareSessionOptions(mysql::ConnectionOptions* options);
 
 // Runs the comparison. Returns an error only when nothing could be compared:
-// a server is unreachable, listing tables fails, or the selection matches no
-// table. Per-table failures are in the reports. `on_table`, when set, is
+// a server is unreachable, listing tables fails, an upstream table matches
+// two route rules of one level (DM's RouteTableDupMatch), or the selection
+// matches no table. Per-table failures are in the reports. `on_table`, when set, is
 // called as each table finishes (from worker threads, one call at a time).
 Result<DiffSummary> RunDiff(const DiffOptions& options,
                             const std::function<void(const TableReport&)>& on_table = nullptr);

@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <tuple>
 
+#include "common/encrypt.h"
 #include "diff/diff.h"
 #include "mysql/connection.h"
 #include "mysql/quote.h"
@@ -116,7 +118,8 @@ class DiffTest : public ::testing::Test {
 
   DiffOptions Options() const {
     DiffOptions o;
-    o.sources = {up_options_};
+    o.sources.resize(1);
+    o.sources[0].conn = up_options_;
     o.target = down_options_;
     o.schemas = {db_};
     o.compare.chunk_size = kChunk;
@@ -315,7 +318,9 @@ TEST_F(DiffTest, MergedTargetEqualsTheUnionOfShards) {
   DiffOptions o = Options();
   o.schemas.clear();
   o.tables = {*ParseTablePattern(db_ + ".merged")};
-  o.routes = {*ParseRoute(shard_db + ".t_*=" + db_ + ".merged")};
+  auto router = filter::TableRouter::Create({*ParseRouteFlag(shard_db + ".t_*=" + db_ + ".merged")}, true);
+  ASSERT_TRUE(router.ok()) << router.status().ToString();
+  o.sources[0].router = *router;
 
   DiffSummary equal = Run(o);
   ASSERT_EQ(equal.tables.size(), 1u);
@@ -425,6 +430,134 @@ TEST_F(DiffTest, BinaryRoutesShardsWithPasswordsFromFlags) {
   BinaryRun missing = RunBinary(args);
   EXPECT_EQ(missing.exit_code, 1) << missing.output;
   EXPECT_NE(missing.output.find("missing-row at (`id`=2): row is in source"), std::string::npos) << missing.output;
+}
+
+// DM-task mode: two sources (both on UPSTREAM, told apart by their
+// block-allow-lists) whose shards merge into one target table that has
+// extract-table and extract-source columns in its primary key; shard ids
+// overlap, so only those columns keep the rows apart.
+class TaskDiffTest : public DiffTest {
+ protected:
+  void SetUp() override {
+    DiffTest::SetUp();
+    if (HasFatalFailure()) return;
+    for (const char* shard : {"_a", "_b"}) Up("CREATE DATABASE " + QuoteIdentifier(db_ + shard));
+    const std::string columns = " (id INT NOT NULL PRIMARY KEY, amount DECIMAL(10,2), note VARCHAR(20))";
+    for (const auto& [db, table] : {std::pair{db_ + "_a", "orders_1"}, {db_ + "_a", "orders_2"},
+                                    {db_ + "_b", "orders_3"}, {db_ + "_a", "orders_skip"}}) {
+      Up("CREATE TABLE " + QualifiedName(db, table) + columns);
+      Up("INSERT INTO " + QualifiedName(db, table) + " SELECT seq, seq * 1.25, CONCAT('" + table +
+         "-', seq) FROM seq_1_to_40");
+    }
+    Down("CREATE TABLE " + T("orders") +
+         " (id INT NOT NULL, amount DECIMAL(10,2), note VARCHAR(20), c_table VARCHAR(20) NOT NULL,"
+         " c_source VARCHAR(20), PRIMARY KEY (id, c_table))");
+    for (const auto& [db, n, source] : {std::tuple{db_ + "_a", "1", "a"}, {db_ + "_a", "2", "a"},
+                                        {db_ + "_b", "3", "b"}}) {
+      Down(fmt::format("INSERT INTO {} SELECT seq, seq * 1.25, CONCAT('orders_{}-', seq), '{}', '{}'"
+                       " FROM seq_1_to_40",
+                       T("orders"), n, n, source));
+    }
+    auto encrypted = crypto::Encrypt(up_options_.password.reveal(), crypto::LegacyBuiltinKey());
+    ASSERT_TRUE(encrypted.ok()) << encrypted.status().ToString();
+    source_a_ = dir_.WriteFile("source-a.yaml", SourceYaml("src-a", *encrypted));
+    source_b_ = dir_.WriteFile("source-b.yaml", SourceYaml("src-b", up_options_.password.reveal()));
+    task_ = dir_.WriteFile("task.yaml", fmt::format(R"yaml(name: orders-merge
+task-mode: all
+shard-mode: pessimistic
+target-database:
+  host: "{host}"
+  port: {port}
+  user: "{user}"
+  password: '{password}'
+mysql-instances:
+  - source-id: src-a
+    block-allow-list: bal-a
+    route-rules: [orders]
+  - source-id: src-b
+    block-allow-list: bal-b
+    route-rules: [orders]
+block-allow-list:
+  bal-a:
+    do-dbs: ["{db}_a"]
+    ignore-tables:
+      - db-name: "{db}_a"
+        tbl-name: orders_skip
+  bal-b:
+    do-dbs: ["{db}_b"]
+routes:
+  orders:
+    schema-pattern: "{db}_*"
+    table-pattern: "orders_*"
+    target-schema: "{db}"
+    target-table: orders
+    extract-table: {{table-regexp: "orders_(.*)", target-column: c_table}}
+    extract-source: {{source-regexp: "src-(.*)", target-column: c_source}}
+)yaml",
+                                                    fmt::arg("host", down_options_.host),
+                                                    fmt::arg("port", down_options_.port),
+                                                    fmt::arg("user", down_options_.user),
+                                                    fmt::arg("password", down_options_.password.reveal()),
+                                                    fmt::arg("db", db_)));
+  }
+  void TearDown() override {
+    for (const char* shard : {"_a", "_b"}) {
+      if (up_) {
+        EXPECT_TRUE(up_->Execute("DROP DATABASE IF EXISTS " + QuoteIdentifier(db_ + shard)).ok());
+      }
+    }
+    DiffTest::TearDown();
+  }
+
+  std::string SourceYaml(const std::string& id, const std::string& password) const {
+    return fmt::format("source-id: {}\nfrom:\n  host: \"{}\"\n  port: {}\n  user: \"{}\"\n  password: '{}'\n", id,
+                       up_options_.host, up_options_.port, up_options_.user, password);
+  }
+  std::vector<std::string> Args() const {
+    return {"--task", task_, "--source", source_a_, "--source", source_b_, "--chunk-size", "7"};
+  }
+
+  testutil::TempDir dir_;
+  std::string task_;
+  std::string source_a_;
+  std::string source_b_;
+};
+
+TEST_F(TaskDiffTest, ShardedTaskIsEqualAndSkipsBlockedTables) {
+  BinaryRun equal = RunBinary(Args());
+  EXPECT_EQ(equal.exit_code, 0) << equal.output;
+  EXPECT_NE(equal.output.find("[OK] " + T("orders") + ": 120 rows equal"), std::string::npos) << equal.output;
+  EXPECT_NE(equal.output.find("Summary: 1 tables (1 equal"), std::string::npos) << equal.output;
+  // orders_skip also matches the route, but bal-a ignores it.
+  EXPECT_EQ(equal.output.find("orders_skip"), std::string::npos) << equal.output;
+}
+
+TEST_F(TaskDiffTest, RowMissingFromTheMergedTargetIsNamed) {
+  Plant("DELETE FROM " + T("orders") + " WHERE id = 17 AND c_table = '3'");
+  BinaryRun missing = RunBinary(Args());
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("missing-row at (`id`=17, `c_table`='3'): row is in source"), std::string::npos)
+      << missing.output;
+  EXPECT_NE(missing.output.find("`orders_3`"), std::string::npos) << missing.output;
+}
+
+TEST_F(TaskDiffTest, WrongExtractedValueIsAColumnDifference) {
+  Plant("UPDATE " + T("orders") + " SET c_source = 'b' WHERE id = 5 AND c_table = '2'");
+  BinaryRun differ = RunBinary(Args());
+  EXPECT_EQ(differ.exit_code, 1) << differ.output;
+  EXPECT_NE(differ.output.find("columns-differ at (`id`=5, `c_table`='2'): column `c_source`: source 'a', target 'b'"),
+            std::string::npos)
+      << differ.output;
+}
+
+TEST_F(TaskDiffTest, TaskModeRefusesASourceTheTaskDoesNotName) {
+  std::string stray = dir_.WriteFile("stray.yaml", SourceYaml("src-c", "x"));
+  std::vector<std::string> args = Args();
+  args.insert(args.end(), {"--source", stray});
+  BinaryRun r = RunBinary(args);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("source 'src-c' is not one of task orders-merge's mysql-instances"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace

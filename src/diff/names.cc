@@ -86,10 +86,9 @@ Result<TablePattern> ParseTablePattern(std::string_view spec) {
   return p;
 }
 
-Result<Route> ParseRoute(std::string_view spec) {
+Result<config::RouteRule> ParseRouteFlag(std::string_view spec) {
   size_t pos = 0;
-  Route route;
-  DM_ASSIGN_OR_RETURN(route.from, ParseQualified(spec, &pos, ".="));
+  DM_ASSIGN_OR_RETURN(TablePattern from, ParseQualified(spec, &pos, ".="));
   if (pos >= spec.size() || spec[pos] != '=') {
     return Status::InvalidArgument(fmt::format("route '{}' must look like 'src_db.src_tbl=dst_db.dst_tbl'", spec));
   }
@@ -97,22 +96,26 @@ Result<Route> ParseRoute(std::string_view spec) {
   DM_ASSIGN_OR_RETURN(TablePattern to, ParseQualified(spec, &pos, ".="));
   if (pos != spec.size()) return Status::InvalidArgument(fmt::format("unexpected text at the end of route '{}'", spec));
   for (const std::string* part : {&to.schema, &to.table}) {
-    if (*part != "*" && part->find_first_of("*?") != std::string::npos) {
+    if (*part != "*" && part->find_first_of("*?[") != std::string::npos) {
       return Status::InvalidArgument(
           fmt::format("route '{}': a target part is a name or '*' (keep the source name), not a pattern", spec));
     }
   }
-  route.to_schema = std::move(to.schema);
-  route.to_table = std::move(to.table);
-  return route;
-}
-
-TableName ApplyRoutes(const std::vector<Route>& routes, const TableName& name) {
-  for (const Route& r : routes) {
-    if (!r.from.Matches(name)) continue;
-    return TableName{r.to_schema == "*" ? name.schema : r.to_schema, r.to_table == "*" ? name.table : r.to_table};
+  config::RouteRule rule;
+  rule.schema_pattern = from.schema;
+  if (from.table != "*") rule.table_pattern = from.table;
+  if (to.schema == "*") {
+    if (from.schema.find_first_of("*?[") != std::string::npos) {
+      return Status::InvalidArgument(fmt::format(
+          "route '{}': a '*' target schema needs a source schema without wildcards (DM routes name the target schema)",
+          spec));
+    }
+    rule.target_schema = from.schema;
+  } else {
+    rule.target_schema = std::move(to.schema);
   }
-  return name;
+  if (to.table != "*") rule.target_table = std::move(to.table);
+  return rule;
 }
 
 }  // namespace dm::diff

@@ -1,15 +1,15 @@
-// Table names, wildcard patterns and routes for dm-diff.
+// Table names and selection patterns for dm-diff, and the `--route` flag.
 //
-// A route maps upstream tables to a target table, as DM's routes do, so a
-// target table that merges several shards is compared with the union of its
-// source tables:
+// Selection patterns (`--tables`) use '*' (any run of characters, anywhere)
+// and '?' (one character) and are case-sensitive, as table names are on
+// Linux servers (lower_case_table_names = 0). A part may be written in
+// backticks when it contains '.', '=' or ','.
+//
+// Routes are DM's (filter::TableRouter); ParseRouteFlag translates the
+// flag's short form into a DM route rule:
 //
 //   shard_*.t_*=merged.t     every shard_X.t_Y goes to merged.t
 //   db_*.*=all.*             a '*' target part keeps the source's name
-//
-// Patterns use '*' (any run of characters) and '?' (one character) and are
-// case-sensitive, as table names are on Linux servers (lower_case_table_names
-// = 0). A part may be written in backticks when it contains '.', '=' or ','.
 #pragma once
 
 #include <compare>
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/task_rules.h"
 
 namespace dm::diff {
 
@@ -45,17 +46,15 @@ struct TablePattern {
 // backtick). InvalidArgument when there is no '.' or a part is empty.
 Result<TablePattern> ParseTablePattern(std::string_view spec);
 
-struct Route {
-  TablePattern from;
-  std::string to_schema;  // "*" keeps the source schema name
-  std::string to_table;   // "*" keeps the source table name
-};
-
-// Parses "from_schema.from_table=to_schema.to_table".
-Result<Route> ParseRoute(std::string_view spec);
-
-// The target name of upstream table `name`: the first route whose pattern
-// matches, or `name` itself when none does.
-TableName ApplyRoutes(const std::vector<Route>& routes, const TableName& name);
+// Parses "from_schema.from_table=to_schema.to_table" into a DM route rule:
+// schema-pattern from_schema, target-schema to_schema, target-table to_table
+// ("" for '*': keep the source name). A from_table of '*' makes a
+// schema-level rule (no table-pattern), any other a table-level rule, so as
+// in DM a route naming tables wins over a whole-schema route, whatever the
+// order of the flags. Patterns are DM wildcards ('*' only last, '?',
+// '[a-z]'; checked when the router is built). A '*' target schema needs a
+// literal source schema (DM requires target-schema; it is set to that name).
+// InvalidArgument for a malformed spec or a wildcard in a target part.
+Result<config::RouteRule> ParseRouteFlag(std::string_view spec);
 
 }  // namespace dm::diff

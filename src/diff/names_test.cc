@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "filter/table_router.h"
+
 namespace dm::diff {
 namespace {
 
@@ -34,28 +36,69 @@ TEST(TablePatternTest, ParsesPlainAndBacktickedParts) {
   EXPECT_FALSE(ParseTablePattern("`open.t").ok());
 }
 
-TEST(RouteTest, MapsMatchingTablesAndKeepsOthers) {
-  auto merge = ParseRoute("shard_*.t_*=merged.t");
-  auto keep = ParseRoute("db_*.*=all.*");
+filter::TableRouter Router(const std::vector<std::string>& specs) {
+  std::vector<config::RouteRule> rules;
+  for (const auto& spec : specs) {
+    auto rule = ParseRouteFlag(spec);
+    EXPECT_TRUE(rule.ok()) << spec << ": " << rule.status().ToString();
+    if (rule.ok()) rules.push_back(*rule);
+  }
+  auto router = filter::TableRouter::Create(rules, /*case_sensitive=*/true);
+  EXPECT_TRUE(router.ok()) << router.status().ToString();
+  return router.ok() ? *router : filter::TableRouter();
+}
+
+filter::TableName Routed(const filter::TableRouter& router, const std::string& schema, const std::string& table) {
+  auto to = router.Route(schema, table);
+  EXPECT_TRUE(to.ok()) << to.status().ToString();
+  return to.ok() ? *to : filter::TableName{};
+}
+
+TEST(RouteFlagTest, TranslatesToDmRouteRules) {
+  auto merge = ParseRouteFlag("shard_*.t_*=merged.t");
   ASSERT_TRUE(merge.ok());
+  EXPECT_EQ(merge->schema_pattern, "shard_*");
+  EXPECT_EQ(merge->table_pattern, "t_*");
+  EXPECT_EQ(merge->target_schema, "merged");
+  EXPECT_EQ(merge->target_table, "t");
+  auto keep = ParseRouteFlag("db_*.*=all.*");  // schema-level, table keeps its name
   ASSERT_TRUE(keep.ok());
-  std::vector<Route> routes = {*merge, *keep};
-  EXPECT_EQ(ApplyRoutes(routes, {"shard_1", "t_7"}), (TableName{"merged", "t"}));
-  EXPECT_EQ(ApplyRoutes(routes, {"db_2", "orders"}), (TableName{"all", "orders"}));
-  EXPECT_EQ(ApplyRoutes(routes, {"other", "x"}), (TableName{"other", "x"}));
+  EXPECT_EQ(keep->table_pattern, "");
+  EXPECT_EQ(keep->target_schema, "all");
+  EXPECT_EQ(keep->target_table, "");
+  auto same_schema = ParseRouteFlag("app.t_*=*.t");  // a literal schema may be kept
+  ASSERT_TRUE(same_schema.ok());
+  EXPECT_EQ(same_schema->target_schema, "app");
 }
 
-TEST(RouteTest, FirstMatchWins) {
-  std::vector<Route> routes = {*ParseRoute("s.a=x.first"), *ParseRoute("s.*=x.second")};
-  EXPECT_EQ(ApplyRoutes(routes, {"s", "a"}).table, "first");
-  EXPECT_EQ(ApplyRoutes(routes, {"s", "b"}).table, "second");
+TEST(RouteFlagTest, MapsMatchingTablesAndKeepsOthers) {
+  filter::TableRouter router = Router({"shard_*.t_*=merged.t", "db_*.*=all.*"});
+  EXPECT_EQ(Routed(router, "shard_1", "t_7"), (filter::TableName{"merged", "t"}));
+  EXPECT_EQ(Routed(router, "db_2", "orders"), (filter::TableName{"all", "orders"}));
+  EXPECT_EQ(Routed(router, "other", "x"), (filter::TableName{"other", "x"}));
+  EXPECT_EQ(Routed(router, "Shard_1", "t_7"), (filter::TableName{"Shard_1", "t_7"}));  // case-sensitive
 }
 
-TEST(RouteTest, RejectsMalformedRoutes) {
-  EXPECT_FALSE(ParseRoute("a.b").ok());
-  EXPECT_FALSE(ParseRoute("a.b=c").ok());
-  EXPECT_FALSE(ParseRoute("a.b=c.d=e.f").ok());
-  EXPECT_FALSE(ParseRoute("a.b=c_*.d").ok());  // target parts are names or '*'
+TEST(RouteFlagTest, ATableRouteWinsOverASchemaRouteInAnyOrder) {
+  // As DM, not "first match wins": the more specific (table-level) rule decides.
+  for (const auto& router : {Router({"s.a=x.first", "s.*=x.second"}), Router({"s.*=x.second", "s.a=x.first"})}) {
+    EXPECT_EQ(Routed(router, "s", "a").table, "first");
+    EXPECT_EQ(Routed(router, "s", "b").table, "second");
+  }
+  // Two table-level rules matching one table are DM's RouteTableDupMatch.
+  EXPECT_FALSE(Router({"s.a*=x.one", "s.ab=x.two"}).Route("s", "ab").ok());
+}
+
+TEST(RouteFlagTest, RejectsMalformedRoutes) {
+  EXPECT_FALSE(ParseRouteFlag("a.b").ok());
+  EXPECT_FALSE(ParseRouteFlag("a.b=c").ok());
+  EXPECT_FALSE(ParseRouteFlag("a.b=c.d=e.f").ok());
+  EXPECT_FALSE(ParseRouteFlag("a.b=c_*.d").ok());  // target parts are names or '*'
+  EXPECT_FALSE(ParseRouteFlag("a_*.b=*.d").ok());  // DM needs a named target schema
+  // DM wildcards allow '*' only last: the router refuses the rule.
+  auto mid_star = ParseRouteFlag("a*b.t=c.d");
+  ASSERT_TRUE(mid_star.ok());
+  EXPECT_FALSE(filter::TableRouter::Create({*mid_star}, true).ok());
 }
 
 TEST(TableNameTest, QuotedUsesBackticks) { EXPECT_EQ((TableName{"d b", "t`"}).Quoted(), "`d b`.`t```"); }

@@ -32,9 +32,13 @@ std::string KeySelectList(const TableMeta& m) {
   return out;
 }
 
+// " ORDER BY k1, ..." over the key columns this side really has: a constant
+// column holds one value on this side, so leaving it out keeps the order.
 std::string OrderBy(const TableMeta& m) {
   std::string out;
-  for (size_t k : m.key) out += (out.empty() ? "" : ", ") + mysql::QuoteIdentifier(m.columns[k].name);
+  for (size_t k : m.key) {
+    if (!m.columns[k].constant) out += (out.empty() ? " ORDER BY " : ", ") + m.columns[k].select_expr;
+  }
   return out;
 }
 
@@ -49,7 +53,7 @@ std::string RowImage(const TableMeta& m) {
   for (const auto& c : m.columns) {
     out += fmt::format(", CONCAT(LENGTH({0}), ':', {0})", c.checksum_expr);
     if (c.nullable)
-      null_map += (null_map.empty() ? "" : ", ") + fmt::format("ISNULL({})", mysql::QuoteIdentifier(c.name));
+      null_map += (null_map.empty() ? "" : ", ") + fmt::format("ISNULL({})", c.select_expr);
   }
   if (!null_map.empty()) out += ", CONCAT(" + null_map + ")";
   return out + ")";
@@ -62,8 +66,8 @@ std::string KeyAfter(const TableMeta& m, const Literals& v) {
   for (size_t i = 0; i < m.key.size(); ++i) {
     std::string term;
     for (size_t j = 0; j < i; ++j)
-      term += fmt::format("{} = {} AND ", mysql::QuoteIdentifier(m.columns[m.key[j]].name), v[j]);
-    term += fmt::format("{} > {}", mysql::QuoteIdentifier(m.columns[m.key[i]].name), v[i]);
+      term += fmt::format("{} = {} AND ", m.columns[m.key[j]].select_expr, v[j]);
+    term += fmt::format("{} > {}", m.columns[m.key[i]].select_expr, v[i]);
     out += (out.empty() ? "(" : " OR (") + term + ")";
   }
   return "(" + out + ")";
@@ -75,9 +79,9 @@ std::string KeyAtMost(const TableMeta& m, const Literals& v) {
   for (size_t i = 0; i < m.key.size(); ++i) {
     std::string term;
     for (size_t j = 0; j < i; ++j)
-      term += fmt::format("{} = {} AND ", mysql::QuoteIdentifier(m.columns[m.key[j]].name), v[j]);
+      term += fmt::format("{} = {} AND ", m.columns[m.key[j]].select_expr, v[j]);
     bool last = i + 1 == m.key.size();
-    term += fmt::format("{} {} {}", mysql::QuoteIdentifier(m.columns[m.key[i]].name), last ? "<=" : "<", v[i]);
+    term += fmt::format("{} {} {}", m.columns[m.key[i]].select_expr, last ? "<=" : "<", v[i]);
     out += (out.empty() ? "(" : " OR (") + term + ")";
   }
   return "(" + out + ")";
@@ -118,27 +122,45 @@ uint64_t DecimalModulo64(const mysql::Value& v) {
   return out;
 }
 
-Result<Checksum> QueryChecksum(Connection& conn, const TableName& table, const TableMeta& m, const std::string& where) {
-  std::string sql = fmt::format("SELECT COUNT(*), SUM(CRC32({})) FROM {}{}", RowImage(m), table.Quoted(), where);
+// One side's view of the table: its name, and the columns as it reads them.
+struct Side {
+  const SourceTable* source;
+  TableMeta meta;
+};
+
+std::vector<Side> SourceSides(const TableMeta& target, const std::vector<SourceTable>& sources) {
+  std::vector<Side> sides;
+  for (const SourceTable& s : sources) {
+    Side side{&s, target};
+    side.meta.name = s.name;
+    if (!s.columns.empty()) side.meta.columns = s.columns;
+    sides.push_back(std::move(side));
+  }
+  return sides;
+}
+
+Result<Checksum> QueryChecksum(Connection& conn, const TableMeta& m, const std::string& where) {
+  std::string sql = fmt::format("SELECT COUNT(*), SUM(CRC32({})) FROM {}{}", RowImage(m), m.name.Quoted(), where);
   DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows(sql));
   if (rows.size() != 1 || rows[0].size() != 2) return Status::Internal("checksum query returned an unexpected shape");
   return Checksum{DecimalModulo64(rows[0][0]), DecimalModulo64(rows[0][1])};
 }
 
-// Checksums of the target and of the union of the sources over `where`. The
-// sources' queries run on another thread while the target computes its own,
-// since each side's server does the work.
-Status QueryChecksums(const TableMeta& m, Connection& target, const std::vector<SourceTable>& sources,
-                      const std::string& where, Checksum* want, Checksum* have) {
+// Checksums of the target and of the union of the sources over the key
+// range (lo, hi]. The sources' queries run on another thread while the
+// target computes its own, since each side's server does the work.
+Status QueryChecksums(const TableMeta& m, Connection& target, const std::vector<Side>& sources,
+                      const std::optional<Literals>& lo, const std::optional<Literals>& hi, Checksum* want,
+                      Checksum* have) {
   auto upstream = std::async(std::launch::async, [&]() -> Result<Checksum> {
     Checksum sum;
-    for (const SourceTable& s : sources) {
-      DM_ASSIGN_OR_RETURN(Checksum one, QueryChecksum(*s.conn, s.name, m, where));
+    for (const Side& s : sources) {
+      DM_ASSIGN_OR_RETURN(Checksum one, QueryChecksum(*s.source->conn, s.meta, RangeWhere(s.meta, lo, hi)));
       sum.Add(one);
     }
     return sum;
   });
-  Result<Checksum> down = QueryChecksum(target, m.name, m, where);
+  Result<Checksum> down = QueryChecksum(target, m, RangeWhere(m, lo, hi));
   Result<Checksum> up = upstream.get();
   DM_RETURN_IF_ERROR(down.status());
   DM_RETURN_IF_ERROR(up.status());
@@ -207,11 +229,14 @@ std::vector<size_t> AllColumns(const TableMeta& m) {
 // Fetches the rows of one chunk on every side and names the rows that differ,
 // ordered as the target orders them (a missing row is placed after the
 // target row its predecessor in the source matched).
-Status CompareChunkRows(const TableMeta& m, Connection& target, const std::vector<SourceTable>& sources,
-                        const std::string& where, size_t chunk_size, Collector* out, uint64_t* target_rows) {
-  const std::string tail = fmt::format("{} ORDER BY {}", where, OrderBy(m));
-  DM_ASSIGN_OR_RETURN(auto trows, target.QueryRows(fmt::format("SELECT {} FROM {}{} LIMIT {}", SelectList(m),
-                                                               m.name.Quoted(), tail, chunk_size + 1)));
+Status CompareChunkRows(const TableMeta& m, Connection& target, const std::vector<Side>& sources,
+                        const std::optional<Literals>& lo, const std::optional<Literals>& hi, size_t chunk_size,
+                        Collector* out, uint64_t* target_rows) {
+  auto select = [&](const TableMeta& side, size_t limit) {
+    return fmt::format("SELECT {} FROM {}{}{} LIMIT {}", SelectList(side), side.name.Quoted(),
+                       RangeWhere(side, lo, hi), OrderBy(side), limit);
+  };
+  DM_ASSIGN_OR_RETURN(auto trows, target.QueryRows(select(m, chunk_size + 1)));
   *target_rows += trows.size();
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < trows.size(); ++i) index.emplace(KeyBytes(m.key, trows[i]), i);
@@ -222,11 +247,11 @@ Status CompareChunkRows(const TableMeta& m, Connection& target, const std::vecto
     Difference diff;
   };
   std::vector<Found> found;
-  for (const SourceTable& s : sources) {
+  for (const Side& side : sources) {
+    const SourceTable& s = *side.source;
     // One row more than the target holds proves a missing row even when the
     // source has far more rows in the range (no upper bound on the last chunk).
-    DM_ASSIGN_OR_RETURN(auto srows, s.conn->QueryRows(fmt::format("SELECT {} FROM {}{} LIMIT {}", SelectList(m),
-                                                                  s.name.Quoted(), tail, trows.size() + 1)));
+    DM_ASSIGN_OR_RETURN(auto srows, s.conn->QueryRows(select(side.meta, trows.size() + 1)));
     size_t position = 0;  // 2*i+1 is target row i; 2*i+2 lies just after it
     for (const Row& row : srows) {
       auto it = index.find(KeyBytes(m.key, row));
@@ -264,14 +289,14 @@ Status CompareChunkRows(const TableMeta& m, Connection& target, const std::vecto
   return Status::OK();
 }
 
-Status CompareKeyed(const TableMeta& m, Connection& target, const std::vector<SourceTable>& sources,
+Status CompareKeyed(const TableMeta& m, Connection& target, const std::vector<Side>& sources,
                     const CompareOptions& options, TableReport* report) {
   Collector out(report, options.max_differences);
   std::optional<Literals> lo;
   while (!out.full()) {
     // The chunk ends at the chunk_size-th target key after lo.
     std::string bound_sql =
-        fmt::format("SELECT {} FROM {}{} ORDER BY {} LIMIT 1 OFFSET {}", KeySelectList(m), m.name.Quoted(),
+        fmt::format("SELECT {} FROM {}{}{} LIMIT 1 OFFSET {}", KeySelectList(m), m.name.Quoted(),
                     RangeWhere(m, lo, std::nullopt), OrderBy(m), options.chunk_size - 1);
     DM_ASSIGN_OR_RETURN(auto bound, target.QueryRows(bound_sql));
     std::optional<Literals> hi;
@@ -283,16 +308,16 @@ Status CompareKeyed(const TableMeta& m, Connection& target, const std::vector<So
       }
       hi = std::move(lits);
     }
-    const std::string where = RangeWhere(m, lo, hi);
     ++report->chunks;
 
     Checksum want;
     Checksum have;
-    DM_RETURN_IF_ERROR(QueryChecksums(m, target, sources, where, &want, &have));
+    DM_RETURN_IF_ERROR(QueryChecksums(m, target, sources, lo, hi, &want, &have));
     if (want == have) {
       report->rows_compared += want.count;
     } else {
-      DM_RETURN_IF_ERROR(CompareChunkRows(m, target, sources, where, options.chunk_size, &out, &report->rows_compared));
+      DM_RETURN_IF_ERROR(
+          CompareChunkRows(m, target, sources, lo, hi, options.chunk_size, &out, &report->rows_compared));
     }
     if (!hi) break;
     lo = std::move(hi);
@@ -322,12 +347,12 @@ class HashOrderedStream {
   bool done_ = false;
 };
 
-Status CompareKeyless(const TableMeta& m, Connection& target, const std::vector<SourceTable>& sources,
+Status CompareKeyless(const TableMeta& m, Connection& target, const std::vector<Side>& sources,
                       const CompareOptions& options, TableReport* report) {
   report->chunks = 1;
   Checksum want;
   Checksum have;
-  DM_RETURN_IF_ERROR(QueryChecksums(m, target, sources, "", &want, &have));
+  DM_RETURN_IF_ERROR(QueryChecksums(m, target, sources, std::nullopt, std::nullopt, &want, &have));
   if (want == have) {
     report->rows_compared = want.count;
     return Status::OK();
@@ -335,20 +360,20 @@ Status CompareKeyless(const TableMeta& m, Connection& target, const std::vector<
 
   // Equal rows have equal hashes, so in hash order copies of a row are
   // adjacent on every side and a merge pairs them off one by one.
-  auto open = [&](Connection& conn, const TableName& table, const std::string& label) -> Result<HashOrderedStream> {
+  auto open = [&](Connection& conn, const TableMeta& side, const std::string& label) -> Result<HashOrderedStream> {
     std::string sql = fmt::format("SELECT {}, CAST(MD5({}) AS BINARY) AS dm_diff_hash FROM {} ORDER BY dm_diff_hash",
-                                  SelectList(m), RowImage(m), table.Quoted());
+                                  SelectList(side), RowImage(side), side.name.Quoted());
     DM_ASSIGN_OR_RETURN(auto rs, conn.Query(sql, mysql::QueryMode::kStreaming));
     HashOrderedStream stream(std::move(rs), label);
     DM_RETURN_IF_ERROR(stream.Advance());
     return stream;
   };
   std::vector<HashOrderedStream> ups;
-  for (const SourceTable& s : sources) {
-    DM_ASSIGN_OR_RETURN(auto stream, open(*s.conn, s.name, s.label));
+  for (const Side& s : sources) {
+    DM_ASSIGN_OR_RETURN(auto stream, open(*s.source->conn, s.meta, s.source->label));
     ups.push_back(std::move(stream));
   }
-  DM_ASSIGN_OR_RETURN(HashOrderedStream down, open(target, m.name, "target"));
+  DM_ASSIGN_OR_RETURN(HashOrderedStream down, open(target, m, "target"));
 
   Collector out(report, options.max_differences);
   const std::vector<size_t> all = AllColumns(m);
@@ -388,8 +413,15 @@ Status CompareTableRows(const TableMeta& meta, mysql::Connection& target, const 
   if (options.chunk_size == 0) return Status::InvalidArgument("chunk size must be positive");
   report->keyless = meta.key.empty();
   report->key_name = meta.key_name;
-  if (meta.key.empty()) return CompareKeyless(meta, target, sources, options, report);
-  return CompareKeyed(meta, target, sources, options, report);
+  for (const SourceTable& s : sources) {
+    if (!s.columns.empty() && s.columns.size() != meta.columns.size()) {
+      return Status::Internal(fmt::format("source {} reads {} columns, the target has {}", s.label, s.columns.size(),
+                                          meta.columns.size()));
+    }
+  }
+  const std::vector<Side> sides = SourceSides(meta, sources);
+  if (meta.key.empty()) return CompareKeyless(meta, target, sides, options, report);
+  return CompareKeyed(meta, target, sides, options, report);
 }
 
 }  // namespace dm::diff

@@ -32,6 +32,11 @@ struct SourceTable {
   std::string label;  // "127.0.0.1:3306 `db`.`t`", for reports
   TableName name;
   mysql::Connection* conn = nullptr;  // not owned
+  // The target's columns as this source reads them: the target's own
+  // ColumnMeta where the source table has the column, ConstantColumn() where
+  // only the target has it (a route's extract columns). Empty: the target's
+  // columns as they are.
+  std::vector<ColumnMeta> columns;
 };
 
 struct CompareOptions {
@@ -43,7 +48,7 @@ struct CompareOptions {
 // truncated. Returns the error that stopped it (the report keeps what was
 // found before).
 // REQUIRES: `meta` is the target's metadata and every source has the same
-// column list; every Connection has time_zone '+00:00' and
+// column list (after its `columns` replacements); every Connection has time_zone '+00:00' and
 // character_set_results binary, and is used only by this call. For keyless
 // tables each source needs its own Connection (their rows are streamed at
 // the same time); for keyed tables sources may share one.

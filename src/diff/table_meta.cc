@@ -43,8 +43,10 @@ bool IsKeyableType(std::string_view t) {
   return IsIntegerLike(t) || IsTemporal(t) || OneOf(t, {"char", "varchar", "binary", "varbinary"});
 }
 
-void DeriveExpressions(ColumnMeta* c) {
-  const std::string col = mysql::QuoteIdentifier(c->name);
+namespace {
+
+// Fills the expressions that read the value given by the SQL `col`.
+void DeriveExpressionsOf(ColumnMeta* c, const std::string& col) {
   const std::string& t = c->data_type;
   if (IsIntegerLike(t) || IsTemporal(t) || t == "double" || t == "real") {
     c->kind = ValueKind::kText;
@@ -63,6 +65,17 @@ void DeriveExpressions(ColumnMeta* c) {
   // Checksums see the same bytes: text as it is, everything else as raw
   // bytes (CAST AS BINARY: no charset conversion, no collation mixing).
   c->checksum_expr = c->kind == ValueKind::kText ? c->select_expr : fmt::format("CAST({} AS BINARY)", col);
+}
+
+}  // namespace
+
+void DeriveExpressions(ColumnMeta* c) { DeriveExpressionsOf(c, mysql::QuoteIdentifier(c->name)); }
+
+ColumnMeta ConstantColumn(const ColumnMeta& column, std::string_view value) {
+  ColumnMeta c = column;
+  c.constant = true;
+  DeriveExpressionsOf(&c, KeyLiteral(column, value));
+  return c;
 }
 
 std::string KeyLiteral(const ColumnMeta& c, std::string_view value) {

@@ -34,6 +34,9 @@ struct ColumnMeta {
   std::string charset;      // "" for non-string columns
   std::string collation;
   bool nullable = true;
+  // True when this side has no such column and reads a literal instead (a
+  // route's extract column, which only the target has); see ConstantColumn.
+  bool constant = false;
 
   ValueKind kind = ValueKind::kBytes;
   std::string select_expr;    // exact value, as selected
@@ -73,5 +76,11 @@ bool IsKeyableType(std::string_view data_type);
 
 // Fills kind, select_expr and checksum_expr from name and data_type.
 void DeriveExpressions(ColumnMeta* column);
+
+// Target column `column` as read from a source table that lacks it: every
+// row holds `value` there (DM's extract-table/schema/source value, which DM
+// writes as a string). The literal is KeyLiteral(column, value), so it reads,
+// checksums and compares (as a key) as the target column does.
+ColumnMeta ConstantColumn(const ColumnMeta& column, std::string_view value);
 
 }  // namespace dm::diff
