@@ -109,9 +109,7 @@ run_worker
 wait_exit "$worker_pid" 300 || fail "the final run failed: $(tail -5 "$work/worker.err")"
 pass "the final run finished with exit 0"
 
-DM_DIFF_SOURCE_PASSWORD=$pw DM_DIFF_TARGET_PASSWORD=$pw "$DM_BIN_DIR/dm-diff" \
-  --source "dm@127.0.0.1:$up_port" --target "dm@127.0.0.1:$down_port" \
-  --route "${db}_a.orders_*=$db.orders" --route "${db}_b.orders_*=$db.orders" --tables "$db.orders" ||
+"$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source-a.yaml" --source "$work/source-b.yaml" ||
   fail "the merged target differs from the shards"
 [ "$(sql "$down_port" -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$db'")" = 1 ] ||
   fail "the target has tables besides the merged one (tmp_log must be filtered out)"
