@@ -64,6 +64,7 @@ datadir = $dir/data
 socket = $sock
 pid-file = $pidfile
 log-error = $errlog
+tmpdir = $dir/tmp
 bind-address = 127.0.0.1
 port = $port
 server-id = $port
@@ -92,7 +93,9 @@ up() {
     echo "mariadb instance '$name' already running (pid $pid, port $port, datadir $dir/data)"
     return 0
   fi
-  mkdir -p "$dir"
+  # A private tmpdir: other jobs on shared machines have been seen cleaning
+  # /tmp while mariadb-install-db ran, which makes it fail.
+  mkdir -p "$dir/tmp"
   write_config
   if [ ! -d "$dir/data/mysql" ]; then
     rm -rf "$dir/data"
