@@ -4,31 +4,47 @@
 # files in the same run (ISSUE 4's benchmark; never run by ctest).
 #
 #   bench/binlog/run.sh [--seconds S] [--threads N] [--table-size N] [--no-append]
+#                       [--keep DIR] [--binlogs DIR] [--baseline DM_BINLOG]
 #
 # 1. starts a private MariaDB instance on an allocated port (stopped at exit),
 # 2. runs sysbench oltp_write_only against it for S seconds (default 40),
-# 3. rotates the binlog and copies the finished files,
+# 3. rotates the binlog, copies the finished files and stops the server,
 # 4. times each decoder 3 times over all files, output to /dev/null, and
 #    prints best and median wall time, MB/s and events/s of the median, and
 #    the ratio of the medians,
-# 5. appends the figures and this command to docs/benchmarks.md.
+# 5. adds the figures and this command to the binlog section of docs/benchmarks.md.
+# --keep DIR copies the binlog files to DIR (for profiling); --binlogs DIR
+# skips steps 1-3 and times the binlog files already in DIR; --baseline BIN
+# also times another dm-binlog build (e.g. before a change) in the same run.
 # Takes 2-3 minutes. Needs build/bin/dm-binlog (cmake --build build --target dm-binlog).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-seconds=40 threads=4 table_size=20000 append=1
+args="$*"
+seconds=40 threads=4 table_size=20000 append=1 keep= binlogs= baseline=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --table-size) table_size=$2; shift 2 ;;
     --no-append) append=0; shift ;;
-    *) echo "usage: $0 [--seconds S] [--threads N] [--table-size N] [--no-append]" >&2; exit 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    --binlogs) binlogs=$(cd "$2" && pwd); shift 2 ;;
+    --baseline) baseline=$2; shift 2 ;;
+    *) echo "usage: $0 [--seconds S] [--threads N] [--table-size N] [--no-append] [--keep DIR] [--binlogs DIR]" \
+            "[--baseline DM_BINLOG]" >&2
+       exit 2 ;;
   esac
 done
 dm_binlog="$here/build/bin/dm-binlog"
 [ -x "$dm_binlog" ] || { echo "$0: build dm-binlog first (cmake --build build --target dm-binlog)" >&2; exit 1; }
-command -v sysbench >/dev/null || { echo "$0: sysbench not found" >&2; exit 1; }
+[ -z "$baseline" ] || [ -x "$baseline" ] || { echo "$0: --baseline $baseline is not executable" >&2; exit 1; }
 
+if [ -n "$binlogs" ]; then
+  cd "$binlogs"
+  mapfile -t files < <(ls | grep -E '\.[0-9]+$' | sort)
+  [ ${#files[@]} -gt 0 ] || { echo "$0: no binlog files in $binlogs" >&2; exit 1; }
+else
+command -v sysbench >/dev/null || { echo "$0: sysbench not found" >&2; exit 1; }
 work=$(mktemp -d /tmp/dm-bench-binlog.XXXXXX)
 port=$("$here/scripts/alloc-port.sh" 1)
 export DM_INSTANCE_ROOT="$work/instances"
@@ -52,7 +68,12 @@ mkdir -p "$work/binlogs"
 # Every file but the new active one.
 mapfile -t files < <(sql "SHOW BINARY LOGS" | awk '{print $1}' | head -n -1)
 for f in "${files[@]}"; do cp "$datadir/$f" "$work/binlogs/"; done
+if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$work/binlogs/"* "$keep/"; fi
+# The server's background work (InnoDB purge after the workload) would share
+# the 2 cores with the timed decoders.
+"$here/scripts/mariadb-instance.sh" down bench "$port" >/dev/null
 cd "$work/binlogs"
+fi
 bytes=$(cat "${files[@]}" | wc -c)
 events=$("$dm_binlog" "${files[@]}" | grep -vc '^#')
 rows=$("$dm_binlog" -v "${files[@]}" | grep -c '^  [WUD] ')
@@ -72,6 +93,7 @@ time3() {
   printf '%s\n' "${t[@]}" | sort -n | tr '\n' ' '; echo
 }
 read -r dm_best dm_median _ < <(time3 "$dm_binlog" -v "${files[@]}")
+if [ -n "$baseline" ]; then read -r base_best base_median _ < <(time3 "$baseline" -v "${files[@]}"); fi
 read -r mb_best mb_median _ < <(time3 mariadb-binlog --verbose --base64-output=decode-rows "${files[@]}")
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.1f", n / t }'; }
 dm_mbs=$(rate "$mb" "$dm_median"); mb_mbs=$(rate "$mb" "$mb_median")
@@ -83,10 +105,16 @@ report=$(cat <<REPORT
 |---|---|---|---|---|
 | dm-binlog -v | $dm_best | $dm_median | $dm_mbs | $dm_eps |
 | mariadb-binlog --verbose --base64-output=decode-rows | $mb_best | $mb_median | $mb_mbs | $mb_eps |
-
-dm-binlog / mariadb-binlog speed (median): **${ratio}x**
 REPORT
 )
+if [ -n "$baseline" ]; then
+  base_mbs=$(rate "$mb" "$base_median")
+  base_eps=$(awk -v n="$events" -v t="$base_median" 'BEGIN { printf "%.0f", n / t }')
+  base_ratio=$(awk -v a="$mb_median" -v b="$base_median" 'BEGIN { printf "%.1f", a / b }')
+  report+=$'\n'"| baseline \`$baseline -v\` | $base_best | $base_median | $base_mbs | $base_eps |"
+fi
+report+=$'\n\n'"dm-binlog / mariadb-binlog speed (median): **${ratio}x**"
+if [ -n "$baseline" ]; then report+=" (baseline: ${base_ratio}x)"; fi
 echo "$report"
 if [ "$append" -eq 1 ]; then
   doc="$here/docs/benchmarks.md"
@@ -100,16 +128,27 @@ compares medians). Each section names the command that produced it; newest
 last.
 HEAD
   fi
-  cat >>"$doc" <<DOC
+  rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if ! git -C "$here" diff --quiet HEAD -- src tools 2>/dev/null; then rev+=" with uncommitted changes"; fi
+  entry=$(cat <<DOC
+### $(date -u '+%Y-%m-%d %H:%M UTC')
 
-## Binlog decoding: dm-binlog vs mariadb-binlog ($(date -u '+%Y-%m-%d %H:%M UTC'))
-
-Command: \`bench/binlog/run.sh --seconds $seconds --threads $threads --table-size $table_size\`
-(git $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)). Input: binlogs of sysbench
+Command: \`bench/binlog/run.sh${args:+ $args}\`
+(git $rev). Input: binlogs of sysbench
 oltp_write_only on MariaDB $(mariadbd --version 2>/dev/null | awk '{print $3}'): ${#files[@]} files, $mb MB, $events events,
 $rows row changes; each decoder run 3 times over all files, single thread.
 
 $report
 DOC
-  echo "appended to $doc" >&2
+)
+  # The entry goes last in the binlog section, before the next "## " section.
+  heading="## Binlog decoding: dm-binlog vs mariadb-binlog"
+  grep -qxF "$heading" "$doc" || printf '\n%s\n' "$heading" >>"$doc"
+  ENTRY="$entry" HEADING="$heading" awk '
+    $0 == ENVIRON["HEADING"] { in_section = 1; print; next }
+    in_section && /^## / { print ENVIRON["ENTRY"]; print ""; in_section = 0 }
+    { print }
+    END { if (in_section) { print ""; print ENVIRON["ENTRY"] } }' "$doc" >"$doc.tmp"
+  mv "$doc.tmp" "$doc"
+  echo "added to $doc" >&2
 fi

@@ -1,22 +1,30 @@
 #include "binlog/event_header.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
+#include "binlog/checksum.h"
 #include "binlog/event_reader.h"
 
 namespace dm::binlog {
 
 Result<EventHeader> DecodeEventHeader(std::span<const uint8_t> bytes, uint64_t position) {
-  EventReader r(bytes, position);
+  if (bytes.size() < kEventHeaderSize) {
+    EventReader r(bytes, position);
+    r.Skip(kEventHeaderSize, "event header");
+    return r.status();
+  }
+  // Runs once per event: fixed offsets, no per-field bounds checks.
+  const uint8_t* p = bytes.data();
+  auto u32 = [p](size_t at) {
+    return uint32_t{p[at]} | uint32_t{p[at + 1]} << 8 | uint32_t{p[at + 2]} << 16 | uint32_t{p[at + 3]} << 24;
+  };
   EventHeader h;
-  h.timestamp = r.ReadU32("timestamp");
-  h.type = static_cast<EventType>(r.ReadU8("type_code"));
-  h.server_id = r.ReadU32("server_id");
-  h.event_size = r.ReadU32("event_size");
-  h.next_position = r.ReadU32("log_pos");
-  h.flags = r.ReadU16("flags");
-  if (!r.ok()) return r.status();
+  h.timestamp = u32(0);
+  h.type = static_cast<EventType>(p[4]);
+  h.server_id = u32(5);
+  h.event_size = u32(9);
+  h.next_position = u32(13);
+  h.flags = static_cast<uint16_t>(p[17] | p[18] << 8);
   if (h.event_size < kEventHeaderSize) {
     return Status(StatusCode::kCorruption,
                   fmt::format("binlog event at position {} has length {}, less than the {}-byte header",
@@ -38,18 +46,14 @@ std::string_view ChecksumAlgorithmName(ChecksumAlgorithm alg) {
 uint32_t ComputeEventChecksum(std::span<const uint8_t> event) {
   const size_t n = event.size() - kChecksumSize;
   constexpr size_t kFlagsOffset = 17;
-  uLong crc = crc32(0L, Z_NULL, 0);
   if (static_cast<EventType>(event[4]) == EventType::kFormatDescription &&
       (event[kFlagsOffset] & kFlagBinlogInUse) != 0) {
     uint8_t head[kEventHeaderSize];
     std::copy(event.begin(), event.begin() + kEventHeaderSize, head);
     head[kFlagsOffset] = static_cast<uint8_t>(head[kFlagsOffset] & ~kFlagBinlogInUse);
-    crc = crc32(crc, head, kEventHeaderSize);
-    crc = crc32(crc, event.data() + kEventHeaderSize, static_cast<uInt>(n - kEventHeaderSize));
-  } else {
-    crc = crc32(crc, event.data(), static_cast<uInt>(n));
+    return Crc32(Crc32(0, head), event.subspan(kEventHeaderSize, n - kEventHeaderSize));
   }
-  return static_cast<uint32_t>(crc);
+  return Crc32(0, event.first(n));
 }
 
 Status VerifyEventChecksum(std::span<const uint8_t> event, uint64_t position) {

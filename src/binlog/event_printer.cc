@@ -3,7 +3,14 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <bit>
+#include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "binlog/append_text.h"
 #include "binlog/control_events.h"
 #include "binlog/gtid_events.h"
 #include "binlog/query_event.h"
@@ -15,10 +22,7 @@ namespace {
 constexpr uint32_t kBinaryCollation = 63;
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-void AppendHex(std::string_view bytes, size_t zero_padding, std::string* out) {
-  const size_t start = out->size();
-  out->resize(start + 2 + 2 * (bytes.size() + zero_padding));
-  char* p = out->data() + start;
+void AppendHexTo(std::string_view bytes, size_t zero_padding, char* p) {
   *p++ = '0';
   *p++ = 'x';
   for (unsigned char c : bytes) {
@@ -31,6 +35,18 @@ void AppendHex(std::string_view bytes, size_t zero_padding, std::string* out) {
   }
 }
 
+// "0x" and two hex digits per byte of `bytes`, then per padding zero byte.
+void AppendHex(std::string_view bytes, size_t zero_padding, std::string* out) {
+  const size_t start = out->size();
+  out->resize(start + 2 + 2 * (bytes.size() + zero_padding));
+  AppendHexTo(bytes, zero_padding, out->data() + start);
+}
+void AppendHex(std::string_view bytes, size_t zero_padding, TextBuffer* out) {
+  const size_t n = 2 + 2 * (bytes.size() + zero_padding);
+  AppendHexTo(bytes, zero_padding, out->reserve_tail(n));
+  out->advance(n);
+}
+
 // Bytes AppendQuoted must escape: control bytes, DEL, the quote, backslash.
 constexpr std::array<bool, 256> kNeedsEscape = [] {
   std::array<bool, 256> t{};
@@ -39,36 +55,64 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   return t;
 }();
 
+// The first byte in [p, end) that AppendQuoted must escape, or end. Most
+// text has none, so SSE2 (part of every x86-64) tests 16 bytes per step.
+const char* FindEscape(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('\'');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i del = _mm_set1_epi8(0x7f);
+  const __m128i last_control = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Unsigned x <= 0x1f exactly when min(x, 0x1f) == x.
+    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(x, del),
+                                                   _mm_cmpeq_epi8(_mm_min_epu8(x, last_control), x)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) return p + std::countr_zero(mask);
+    p += 16;
+  }
+#endif
+  while (p < end && !kNeedsEscape[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
 // Single-quoted, with the quote, backslash and control bytes escaped so each
 // row stays on one line. Bytes >= 0x80 pass through (UTF-8 text). Plain runs
 // are copied whole: this is the hot loop of printing rows.
-void AppendQuoted(std::string_view bytes, std::string* out) {
+template <class Out>
+void AppendQuoted(std::string_view bytes, Out* out) {
   out->push_back('\'');
   const char* p = bytes.data();
   const char* const end = p + bytes.size();
   while (p < end) {
     const char* run = p;
-    while (p < end && !kNeedsEscape[static_cast<unsigned char>(*p)]) ++p;
+    p = FindEscape(p, end);
     out->append(run, static_cast<size_t>(p - run));
     if (p == end) break;
     const auto c = static_cast<unsigned char>(*p++);
+    char escaped[4] = {'\\', 0, 0, 0};
+    size_t length = 2;
     switch (c) {
-      case '\'': out->append("\\'"); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\t': out->append("\\t"); break;
-      case '\r': out->append("\\r"); break;
-      case 0: out->append("\\0"); break;
-      default: {
-        const char hex[4] = {'\\', 'x', kHexDigits[c >> 4], kHexDigits[c & 15]};
-        out->append(hex, 4);
-      }
+      case '\'': escaped[1] = '\''; break;
+      case '\\': escaped[1] = '\\'; break;
+      case '\n': escaped[1] = 'n'; break;
+      case '\t': escaped[1] = 't'; break;
+      case '\r': escaped[1] = 'r'; break;
+      case 0: escaped[1] = '0'; break;
+      default:
+        escaped[1] = 'x';
+        escaped[2] = kHexDigits[c >> 4];
+        escaped[3] = kHexDigits[c & 15];
+        length = 4;
     }
+    out->append(escaped, length);
   }
   out->push_back('\'');
 }
 
-void AppendQuery(std::string_view query, std::string* out) { AppendQuoted(query, out); }
+void AppendQuery(std::string_view query, TextBuffer* out) { AppendQuoted(query, out); }
 
 // Structural UTF-8 check (lead and continuation bytes), enough to tell text
 // from binary bytes when a column's charset is unknown.
@@ -76,6 +120,16 @@ bool IsUtf8(std::string_view bytes) {
   size_t i = 0;
   const size_t n = bytes.size();
   while (i < n) {
+    // ASCII runs, the common case, 16 or 8 bytes at a time.
+#if defined(__SSE2__)
+    while (n - i >= 16 &&
+           _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i))) == 0) {
+      i += 16;
+    }
+#endif
+    uint64_t word;
+    while (n - i >= 8 && (std::memcpy(&word, bytes.data() + i, 8), (word & 0x8080808080808080) == 0)) i += 8;
+    if (i == n) break;
     const auto c = static_cast<unsigned char>(bytes[i]);
     if (c < 0x80) {
       ++i;
@@ -100,6 +154,25 @@ bool IsUtf8(std::string_view bytes) {
   return true;
 }
 
+// Appends `uuid` as UuidToString does (8-4-4-4-12 lowercase hex digits).
+void AppendUuid(const Uuid& uuid, TextBuffer* out) {
+  char text[36];
+  char* p = text;
+  for (size_t i = 0; i < uuid.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+    *p++ = kHexDigits[uuid[i] >> 4];
+    *p++ = kHexDigits[uuid[i] & 15];
+  }
+  out->append(text, sizeof text);
+}
+
+// Appends "db.table" (names as logged, unquoted).
+void AppendTableName(const TableMap& map, TextBuffer* out) {
+  out->append(map.schema);
+  out->push_back('.');
+  out->append(map.table);
+}
+
 char RowKindLetter(RowsKind kind) {
   switch (kind) {
     case RowsKind::kWrite: return 'W';
@@ -109,9 +182,20 @@ char RowKindLetter(RowsKind kind) {
   return '?';
 }
 
-}  // namespace
+// AppendValueText for the types PrintValue does not format itself.
+void AppendText(const Value& value, const ColumnInfo& column, std::string* out, std::string*) {
+  AppendValueText(value, column, out);
+}
+void AppendText(const Value& value, const ColumnInfo& column, TextBuffer* out, std::string* text) {
+  text->clear();
+  AppendValueText(value, column, text);
+  out->append(*text);
+}
 
-void AppendPrintedValue(const Value& value, const ColumnInfo& column, std::string* out) {
+// AppendPrintedValue into std::string or TextBuffer; `text` is scratch for
+// AppendValueText, which writes std::string only.
+template <class Out>
+void PrintValue(const Value& value, const ColumnInfo& column, Out* out, std::string* text) {
   switch (value.kind) {
     case ValueKind::kString:
       // Without a known charset, bytes that are not UTF-8 text are binary.
@@ -125,17 +209,13 @@ void AppendPrintedValue(const Value& value, const ColumnInfo& column, std::strin
     case ValueKind::kGeometry:
       AppendHex(value.bytes, 0, out);
       return;
-    case ValueKind::kInt: {
-      const fmt::format_int text(value.int_value);
-      out->append(text.data(), text.size());
+    case ValueKind::kInt:
+      AppendInt(value.int_value, out);
       return;
-    }
     case ValueKind::kUInt:
-    case ValueKind::kBit: {
-      const fmt::format_int text(value.uint_value);
-      out->append(text.data(), text.size());
+    case ValueKind::kBit:
+      AppendUInt(value.uint_value, out);
       return;
-    }
     case ValueKind::kDate:
     case ValueKind::kTime:
     case ValueKind::kDateTime:
@@ -144,12 +224,18 @@ void AppendPrintedValue(const Value& value, const ColumnInfo& column, std::strin
     case ValueKind::kSet:
       // Quoted like strings: their text may hold spaces and commas.
       out->push_back('\'');
-      AppendValueText(value, column, out);
+      AppendText(value, column, out, text);
       out->push_back('\'');
       return;
     default:
-      AppendValueText(value, column, out);
+      AppendText(value, column, out, text);
   }
+}
+
+}  // namespace
+
+void AppendPrintedValue(const Value& value, const ColumnInfo& column, std::string* out) {
+  PrintValue(value, column, out, nullptr);
 }
 
 EventPrinter::EventPrinter(EventPrinterOptions options, SchemaLookup schemas)
@@ -158,9 +244,20 @@ EventPrinter::EventPrinter(EventPrinterOptions options, SchemaLookup schemas)
 }
 
 Status EventPrinter::Print(const RawEvent& event, std::string* out) {
+  line_.clear();
+  Status s = Print(event, &line_);
+  out->append(line_.data(), line_.size());
+  return s;
+}
+
+Status EventPrinter::Print(const RawEvent& event, TextBuffer* out) {
   ++events_;
   const EventHeader& h = event.header;
-  fmt::format_to(std::back_inserter(*out), "{} {} size={}", event.position, EventTypeName(h.type), h.event_size);
+  AppendUInt(event.position, out);
+  out->push_back(' ');
+  out->append(EventTypeName(h.type));
+  out->append(" size=");
+  AppendUInt(h.event_size, out);
   if ((h.flags & kFlagArtificial) != 0) out->append(" artificial");
   line_closed_ = false;
   Status s = PrintBody(event, out);
@@ -168,7 +265,7 @@ Status EventPrinter::Print(const RawEvent& event, std::string* out) {
   return s;
 }
 
-Status EventPrinter::PrintBody(const RawEvent& event, std::string* out) {
+Status EventPrinter::PrintBody(const RawEvent& event, TextBuffer* out) {
   auto it = std::back_inserter(*out);
   const EventType type = event.header.type;
   if (type == EventType::kFormatDescription) {
@@ -198,7 +295,8 @@ Status EventPrinter::PrintBody(const RawEvent& event, std::string* out) {
     }
     case EventType::kXid: {
       DM_ASSIGN_OR_RETURN(XidEvent x, DecodeXid(event, format_));
-      fmt::format_to(it, " xid={}", x.xid);
+      out->append(" xid=");
+      AppendUInt(x.xid, out);
       break;
     }
     case EventType::kHeartbeat: {
@@ -242,9 +340,17 @@ Status EventPrinter::PrintBody(const RawEvent& event, std::string* out) {
     }
     case EventType::kMariaGtid: {
       DM_ASSIGN_OR_RETURN(MariaDbGtidEvent g, DecodeMariaDbGtid(event, format_));
-      fmt::format_to(it, " gtid={}", g.gtid.ToString());
+      out->append(" gtid=");
+      AppendUInt(g.gtid.domain_id, out);
+      out->push_back('-');
+      AppendUInt(g.gtid.server_id, out);
+      out->push_back('-');
+      AppendUInt(g.gtid.seq_no, out);
       if (g.standalone()) out->append(" standalone");
-      if (g.commit_id) fmt::format_to(it, " commit_id={}", *g.commit_id);
+      if (g.commit_id) {
+        out->append(" commit_id=");
+        AppendUInt(*g.commit_id, out);
+      }
       break;
     }
     case EventType::kMariaGtidList: {
@@ -259,9 +365,20 @@ Status EventPrinter::PrintBody(const RawEvent& event, std::string* out) {
     case EventType::kGtid:
     case EventType::kAnonymousGtid: {
       DM_ASSIGN_OR_RETURN(MySqlGtidEvent g, DecodeMySqlGtid(event, format_));
-      fmt::format_to(it, " gtid={}", g.GtidText());
-      if (g.last_committed) fmt::format_to(it, " last_committed={} sequence_number={}", *g.last_committed,
-                                           g.sequence_number.value_or(0));
+      out->append(" gtid=");
+      if (g.anonymous) {
+        out->append("ANONYMOUS");
+      } else {
+        AppendUuid(g.sid, out);
+        out->push_back(':');
+        AppendInt(g.gno, out);
+      }
+      if (g.last_committed) {
+        out->append(" last_committed=");
+        AppendInt(*g.last_committed, out);
+        out->append(" sequence_number=");
+        AppendInt(g.sequence_number.value_or(0), out);
+      }
       break;
     }
     case EventType::kPreviousGtids: {
@@ -278,18 +395,23 @@ Status EventPrinter::PrintBody(const RawEvent& event, std::string* out) {
               fmt::format("TABLE_MAP at {} for {}.{}", event.position, map->schema, map->table)));
         }
       }
-      fmt::format_to(it, " table_id={} {}.{} columns={}", map->table_id, map->schema, map->table,
-                     map->columns.size());
+      out->append(" table_id=");
+      AppendUInt(map->table_id, out);
+      out->push_back(' ');
+      AppendTableName(*map, out);
+      out->append(" columns=");
+      AppendUInt(map->columns.size(), out);
       break;
     }
     default:
       if (GetRowsEventTraits(type)) {
         DM_ASSIGN_OR_RETURN(RowsEvent rows, DecodeRowsEvent(event, format_, &scratch_));
         const TableMap* map = tables_.Find(rows.table_id);
+        out->append(" table_id=");
+        AppendUInt(rows.table_id, out);
         if (map != nullptr) {
-          fmt::format_to(it, " table_id={} {}.{}", rows.table_id, map->schema, map->table);
-        } else {
-          fmt::format_to(it, " table_id={}", rows.table_id);
+          out->push_back(' ');
+          AppendTableName(*map, out);
         }
         if (rows.statement_end()) out->append(" stmt_end");
         if (options_.rows) {
@@ -303,7 +425,7 @@ Status EventPrinter::PrintBody(const RawEvent& event, std::string* out) {
   return Status::OK();
 }
 
-Status EventPrinter::PrintRows(uint64_t position, const RowsEvent& rows, std::string* out) {
+Status EventPrinter::PrintRows(uint64_t position, const RowsEvent& rows, TextBuffer* out) {
   const TableMap* map = tables_.Find(rows.table_id);
   if (map == nullptr) {
     return Status(StatusCode::kFailedPrecondition,
@@ -331,11 +453,11 @@ Status EventPrinter::PrintRows(uint64_t position, const RowsEvent& rows, std::st
   return reader.status();
 }
 
-void EventPrinter::AppendRow(const std::vector<Value>& values, const TableMap& map, std::string* out) {
+void EventPrinter::AppendRow(const std::vector<Value>& values, const TableMap& map, TextBuffer* out) {
   out->push_back('(');
   for (size_t i = 0; i < map.columns.size(); ++i) {
     if (i > 0) out->append(", ");
-    AppendPrintedValue(values[i], map.columns[i], out);
+    PrintValue(values[i], map.columns[i], out, &value_text_);
   }
   out->push_back(')');
 }

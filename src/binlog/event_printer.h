@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "binlog/append_text.h"
 #include "binlog/event_header.h"
 #include "binlog/format_description.h"
 #include "binlog/row_value.h"
@@ -51,15 +52,18 @@ class EventPrinter {
   // what was printed before it; the error names the event's position. The
   // printer stays usable: later events decode under the state it had.
   Status Print(const RawEvent& event, std::string* out);
+  // The same, appending to a TextBuffer, which saves a copy per event (the
+  // dm-binlog tool prints into one).
+  Status Print(const RawEvent& event, TextBuffer* out);
 
   const FormatDescription& format() const { return format_; }
   uint64_t events() const { return events_; }
   uint64_t row_changes() const { return row_changes_; }
 
  private:
-  Status PrintBody(const RawEvent& event, std::string* out);
-  Status PrintRows(uint64_t position, const RowsEvent& rows, std::string* out);
-  void AppendRow(const std::vector<Value>& values, const TableMap& map, std::string* out);
+  Status PrintBody(const RawEvent& event, TextBuffer* out);
+  Status PrintRows(uint64_t position, const RowsEvent& rows, TextBuffer* out);
+  void AppendRow(const std::vector<Value>& values, const TableMap& map, TextBuffer* out);
 
   const EventPrinterOptions options_;
   const SchemaLookup schemas_;
@@ -67,7 +71,9 @@ class EventPrinter {
   bool have_format_ = false;
   bool line_closed_ = false;  // PrintBody ended the event's line itself
   TableMapCache tables_;
-  std::string scratch_;
+  std::string scratch_;     // inflated compressed events
+  TextBuffer line_;         // Print(std::string*): the event's text
+  std::string value_text_;  // AppendValueText output of one value
   std::vector<Value> before_;
   std::vector<Value> after_;
   uint64_t events_ = 0;

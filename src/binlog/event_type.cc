@@ -1,5 +1,7 @@
 #include "binlog/event_type.h"
 
+#include <array>
+
 namespace dm::binlog {
 namespace {
 
@@ -14,18 +16,19 @@ constexpr TypeEntry kTypes[] = {
 #undef DM_BINLOG_EVENT_TYPE_ENTRY
 };
 
-const TypeEntry* Find(EventType type) {
-  for (const auto& e : kTypes) {
-    if (e.type == type) return &e;
-  }
-  return nullptr;
-}
+// Name by type code (empty: unknown code). EventTypeName runs once per
+// printed event, so it indexes instead of searching kTypes.
+constexpr std::array<std::string_view, 256> kNames = [] {
+  std::array<std::string_view, 256> names{};
+  for (const auto& e : kTypes) names[static_cast<uint8_t>(e.type)] = e.name;
+  return names;
+}();
 
 }  // namespace
 
 std::string_view EventTypeName(EventType type) {
-  const TypeEntry* e = Find(type);
-  return e ? e->name : std::string_view("UNKNOWN_EVENT_TYPE");
+  const std::string_view name = kNames[static_cast<uint8_t>(type)];
+  return name.empty() ? std::string_view("UNKNOWN_EVENT_TYPE") : name;
 }
 
 std::optional<EventType> EventTypeFromName(std::string_view name) {
@@ -35,7 +38,7 @@ std::optional<EventType> EventTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsKnownEventType(EventType type) { return Find(type) != nullptr; }
+bool IsKnownEventType(EventType type) { return !kNames[static_cast<uint8_t>(type)].empty(); }
 
 std::optional<RowsEventTraits> GetRowsEventTraits(EventType type) {
   switch (type) {

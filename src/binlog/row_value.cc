@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "binlog/append_text.h"
 #include "binlog/decimal.h"
 
 namespace dm::binlog {
@@ -278,18 +281,50 @@ void CivilFromDays(int64_t days, Temporal* t) {
 
 void AppendFraction(uint32_t micros, uint8_t fsp, std::string* out) {
   if (fsp == 0) return;
-  char digits[7];
-  fmt::format_to(digits, "{:06}", micros);
+  // The first fsp digits of micros written with at least 6 digits.
+  char digits[32];
+  const fmt::format_int text(micros);
+  const size_t pad = text.size() < 6 ? 6 - text.size() : 0;
+  std::fill_n(digits, pad, '0');
+  std::copy_n(text.data(), text.size(), digits + pad);
   out->push_back('.');
-  out->append(digits, fsp);
+  out->append(digits, std::min<size_t>(fsp, pad + text.size()));
 }
 
 void AppendDate(const Temporal& t, std::string* out) {
-  fmt::format_to(std::back_inserter(*out), "{:04}-{:02}-{:02}", t.year, t.month, t.day);
+  if (t.year <= 9999 && t.month <= 99 && t.day <= 99) {
+    char text[10];
+    WriteZeroPadded(t.year, 4, text);
+    text[4] = '-';
+    WriteZeroPadded(t.month, 2, text + 5);
+    text[7] = '-';
+    WriteZeroPadded(t.day, 2, text + 8);
+    out->append(text, sizeof text);
+    return;
+  }
+  AppendZeroPadded(t.year, 4, out);
+  out->push_back('-');
+  AppendZeroPadded(t.month, 2, out);
+  out->push_back('-');
+  AppendZeroPadded(t.day, 2, out);
 }
 
 void AppendClock(const Temporal& t, uint8_t fsp, std::string* out) {
-  fmt::format_to(std::back_inserter(*out), "{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+  if (t.hour <= 99 && t.minute <= 99 && t.second <= 99) {
+    char text[8];
+    WriteZeroPadded(t.hour, 2, text);
+    text[2] = ':';
+    WriteZeroPadded(t.minute, 2, text + 3);
+    text[5] = ':';
+    WriteZeroPadded(t.second, 2, text + 6);
+    out->append(text, sizeof text);
+  } else {
+    AppendZeroPadded(t.hour, 2, out);
+    out->push_back(':');
+    AppendZeroPadded(t.minute, 2, out);
+    out->push_back(':');
+    AppendZeroPadded(t.second, 2, out);
+  }
   AppendFraction(t.micros, fsp, out);
 }
 
@@ -309,16 +344,16 @@ void AppendValueText(const Value& value, const ColumnInfo& column, std::string* 
   switch (value.kind) {
     case ValueKind::kAbsent: out->append("(absent)"); break;
     case ValueKind::kNull: out->append("NULL"); break;
-    case ValueKind::kInt: fmt::format_to(it, "{}", value.int_value); break;
+    case ValueKind::kInt: AppendInt(value.int_value, out); break;
     case ValueKind::kUInt:
-    case ValueKind::kBit: fmt::format_to(it, "{}", value.uint_value); break;
+    case ValueKind::kBit: AppendUInt(value.uint_value, out); break;
     case ValueKind::kFloat: fmt::format_to(it, "{}", value.float_value); break;
     case ValueKind::kDouble: fmt::format_to(it, "{}", value.double_value); break;
     case ValueKind::kDecimal:
       AppendDecimalText(column.meta.precision, column.meta.scale,
                         std::span(reinterpret_cast<const uint8_t*>(value.bytes.data()), value.bytes.size()), out);
       break;
-    case ValueKind::kYear: fmt::format_to(it, "{:04}", value.uint_value); break;
+    case ValueKind::kYear: AppendZeroPadded(value.uint_value, 4, out); break;
     case ValueKind::kDate: AppendDate(value.temporal, out); break;
     case ValueKind::kTime:
       if (value.temporal.negative) out->push_back('-');
@@ -350,13 +385,13 @@ void AppendValueText(const Value& value, const ColumnInfo& column, std::string* 
       if (value.uint_value <= column.elements.size()) {
         out->append(column.elements[value.uint_value - 1]);
       } else {
-        fmt::format_to(it, "{}", value.uint_value);
+        AppendUInt(value.uint_value, out);
       }
       break;
     case ValueKind::kSet: {
       const uint64_t known = column.elements.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << column.elements.size()) - 1;
       if ((value.uint_value & ~known) != 0) {
-        fmt::format_to(it, "{}", value.uint_value);
+        AppendUInt(value.uint_value, out);
         break;
       }
       bool first = true;

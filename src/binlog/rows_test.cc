@@ -406,6 +406,18 @@ TEST(RowValueTest, TemporalTypes) {
   EXPECT_EQ(ValueText(13, {}, {124}), "2024");
 }
 
+TEST(RowValueTest, FractionsKeepLeadingZeros) {
+  const uint64_t dt = ((uint64_t{2024 * 13 + 2} << 22) | (uint64_t{29} << 17) | (13 << 12) | (14 << 6) | 15) + (uint64_t{1} << 39);
+  EventBuilder six;
+  six.BigEndian(dt, 5).BigEndian(5, 3);
+  EXPECT_EQ(ValueText(18, {6}, six.body()), "2024-02-29 13:14:15.000005");
+  EventBuilder four;
+  four.BigEndian(dt, 5).BigEndian(1, 2);  // units of 100 microseconds
+  EXPECT_EQ(ValueText(18, {4}, four.body()), "2024-02-29 13:14:15.0001");
+  EXPECT_EQ(ValueText(13, {}, {0}), "0000");  // YEAR 0
+  EXPECT_EQ(ValueText(10, {}, {0, 0, 0}), "0000-00-00");
+}
+
 TEST(RowValueTest, ImpossibleTemporalFieldsAreCorruption) {
   EventBuilder t;
   t.BigEndian(0x800000 + 60, 3);  // second 60

@@ -11,8 +11,6 @@
 // (as mariadb-binlog --read-from-remote-server does). Exit status: 0 success;
 // 1 an error (printed to stderr with the binlog position); 2 usage error.
 
-#include <fmt/format.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -76,18 +74,18 @@ void AddFlags(CLI::App& app, Flags& f) {
 class Output {
  public:
   ~Output() { Flush(); }
-  std::string* buffer() { return &buffer_; }
+  dm::binlog::TextBuffer* buffer() { return &buffer_; }
   void MaybeFlush() {
     if (buffer_.size() >= (size_t{1} << 20)) Flush();
   }
   void Flush() {
-    if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    if (buffer_.size() > 0) std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
     buffer_.clear();
     std::fflush(stdout);
   }
 
  private:
-  std::string buffer_;
+  dm::binlog::TextBuffer buffer_;
 };
 
 // Prints every event of `source`; stops after `limit` events when non-zero.
@@ -130,7 +128,9 @@ int Run(const Flags& f) {
         std::cerr << "dm-binlog: " << source.status().ToString() << "\n";
         return kExitError;
       }
-      fmt::format_to(std::back_inserter(*out.buffer()), "# {}\n", path);
+      out.buffer()->append("# ");
+      out.buffer()->append(path);
+      out.buffer()->push_back('\n');
       if (dm::Status s = PrintSource(**source, printer, f.count, false, out); !s.ok()) {
         out.Flush();
         std::cerr << "dm-binlog: " << s.ToString() << "\n";
