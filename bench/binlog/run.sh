@@ -4,12 +4,13 @@
 # files in the same run (ISSUE 4's benchmark; never run by ctest).
 #
 #   bench/binlog/run.sh [--seconds S] [--threads N] [--table-size N] [--no-append]
-#                       [--keep DIR] [--binlogs DIR] [--baseline DM_BINLOG]
+#                       [--keep DIR] [--binlogs DIR] [--baseline DM_BINLOG] [--runs N]
 #
 # 1. starts a private MariaDB instance on an allocated port (stopped at exit),
 # 2. runs sysbench oltp_write_only against it for S seconds (default 40),
 # 3. rotates the binlog, copies the finished files and stops the server,
-# 4. times each decoder 3 times over all files, output to /dev/null, and
+# 4. times each decoder over all files in N interleaved rounds (--runs, default
+#    5), output to /dev/null, and
 #    prints best and median wall time, MB/s and events/s of the median, and
 #    the ratio of the medians,
 # 5. adds the figures and this command to the binlog section of docs/benchmarks.md.
@@ -20,7 +21,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 args="$*"
-seconds=40 threads=4 table_size=20000 append=1 keep= binlogs= baseline=
+seconds=40 threads=4 table_size=20000 runs=5 append=1 keep= binlogs= baseline=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -30,8 +31,9 @@ while [ $# -gt 0 ]; do
     --keep) keep=$2; shift 2 ;;
     --binlogs) binlogs=$(cd "$2" && pwd); shift 2 ;;
     --baseline) baseline=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     *) echo "usage: $0 [--seconds S] [--threads N] [--table-size N] [--no-append] [--keep DIR] [--binlogs DIR]" \
-            "[--baseline DM_BINLOG]" >&2
+            "[--baseline DM_BINLOG] [--runs N]" >&2
        exit 2 ;;
   esac
 done
@@ -80,21 +82,27 @@ rows=$("$dm_binlog" -v "${files[@]}" | grep -c '^  [WUD] ')
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 echo "binlog: ${#files[@]} files, $mb MB, $events events, $rows row changes" >&2
 
-# Wall seconds of 3 runs of "$@" > /dev/null, sorted.
-time3() {
-  local t=()
-  for _ in 1 2 3; do
-    local s e
-    s=$(date +%s.%N)
-    "$@" >/dev/null
-    e=$(date +%s.%N)
-    t+=("$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')")
-  done
-  printf '%s\n' "${t[@]}" | sort -n | tr '\n' ' '; echo
+# Wall seconds of one run of "$@" > /dev/null.
+wall() {
+  local s e
+  s=$(date +%s.%N)
+  "$@" >/dev/null
+  e=$(date +%s.%N)
+  awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'
 }
-read -r dm_best dm_median _ < <(time3 "$dm_binlog" -v "${files[@]}")
-if [ -n "$baseline" ]; then read -r base_best base_median _ < <(time3 "$baseline" -v "${files[@]}"); fi
-read -r mb_best mb_median _ < <(time3 mariadb-binlog --verbose --base64-output=decode-rows "${files[@]}")
+# Best and median of a list of seconds.
+best_median() { printf '%s\n' "$@" | sort -n | awk '{ t[NR] = $1 } END { print t[1], t[int((NR + 1) / 2)] }'; }
+# Rounds interleave the decoders, so load from other processes on the shared
+# machine falls on all of them alike.
+dm_t=() base_t=() mb_t=()
+for _ in $(seq "$runs"); do
+  dm_t+=("$(wall "$dm_binlog" -v "${files[@]}")")
+  if [ -n "$baseline" ]; then base_t+=("$(wall "$baseline" -v "${files[@]}")"); fi
+  mb_t+=("$(wall mariadb-binlog --verbose --base64-output=decode-rows "${files[@]}")")
+done
+read -r dm_best dm_median < <(best_median "${dm_t[@]}")
+if [ -n "$baseline" ]; then read -r base_best base_median < <(best_median "${base_t[@]}"); fi
+read -r mb_best mb_median < <(best_median "${mb_t[@]}")
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.1f", n / t }'; }
 dm_mbs=$(rate "$mb" "$dm_median"); mb_mbs=$(rate "$mb" "$mb_median")
 dm_eps=$(awk -v n="$events" -v t="$dm_median" 'BEGIN { printf "%.0f", n / t }')
@@ -129,14 +137,17 @@ last.
 HEAD
   fi
   rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if ! git -C "$here" diff --quiet HEAD -- src tools 2>/dev/null; then rev+=" with uncommitted changes"; fi
+  # Uncommitted changes to what dm-binlog is built from.
+  if ! git -C "$here" diff --quiet HEAD -- src/binlog src/common tools/dm-binlog 2>/dev/null; then
+    rev+=" with uncommitted changes"
+  fi
   entry=$(cat <<DOC
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
 Command: \`bench/binlog/run.sh${args:+ $args}\`
 (git $rev). Input: binlogs of sysbench
 oltp_write_only on MariaDB $(mariadbd --version 2>/dev/null | awk '{print $3}'): ${#files[@]} files, $mb MB, $events events,
-$rows row changes; each decoder run 3 times over all files, single thread.
+$rows row changes; each decoder run $runs times over all files (interleaved rounds), single thread.
 
 $report
 DOC
