@@ -16,6 +16,7 @@
 #include "common/encrypt.h"
 #include "diff/diff.h"
 #include "mysql/connection.h"
+#include "mysql/integration_test_util.h"
 #include "mysql/quote.h"
 #include "testutil/test_env.h"
 
@@ -29,20 +30,6 @@ using mysql::QuoteIdentifier;
 constexpr int kRows = 3000;
 constexpr size_t kChunk = 500;
 
-mysql::ConnectionOptions Endpoint(const std::string& name) {
-  mysql::ConnectionOptions o;
-  auto e = testutil::SharedMariaDb(name);
-  if (!e) {
-    ADD_FAILURE() << name << " endpoint missing: run through ctest (fixture 'mariadb')";
-    o.port = 1;
-    return o;
-  }
-  o.host = e->host;
-  o.port = e->port;
-  o.user = e->user;
-  o.password = Secret(e->password);
-  return o;
-}
 
 // Deterministic rows of many types, NULLs every 17th row, 0x00 bytes in the
 // binary columns, non-ASCII text in utf8mb4 and latin1.
@@ -71,8 +58,8 @@ class DiffTest : public ::testing::Test {
   void SetUp() override {
     static std::atomic<int> counter{0};
     db_ = "dmt_diff_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    up_options_ = Endpoint("UPSTREAM");
-    down_options_ = Endpoint("DOWNSTREAM");
+    up_options_ = mysql::testing::SharedOptions("UPSTREAM");
+    down_options_ = mysql::testing::SharedOptions("DOWNSTREAM");
     for (auto* o : {&up_options_, &down_options_}) o->session_variables["time_zone"] = "+00:00";
     auto up = Connection::Connect(up_options_);
     auto down = Connection::Connect(down_options_);

@@ -20,6 +20,7 @@
 #include "common/strings.h"
 #include "dump/dump.h"
 #include "mysql/connection.h"
+#include "mysql/integration_test_util.h"
 #include "mysql/quote.h"
 #include "testutil/test_env.h"
 
@@ -28,20 +29,6 @@ namespace {
 
 using mysql::Connection;
 
-mysql::ConnectionOptions Endpoint(const std::string& name) {
-  mysql::ConnectionOptions o;
-  auto e = testutil::SharedMariaDb(name);
-  if (!e) {
-    ADD_FAILURE() << name << " endpoint missing: run through ctest (fixture 'mariadb')";
-    o.port = 1;
-    return o;
-  }
-  o.host = e->host;
-  o.port = e->port;
-  o.user = e->user;
-  o.password = Secret(e->password);
-  return o;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -55,8 +42,8 @@ class DumpTest : public ::testing::Test {
   void SetUp() override {
     static std::atomic<int> counter{0};
     db_ = "dmt_dump_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    up_options_ = Endpoint("UPSTREAM");
-    down_options_ = Endpoint("DOWNSTREAM");
+    up_options_ = mysql::testing::SharedOptions("UPSTREAM");
+    down_options_ = mysql::testing::SharedOptions("DOWNSTREAM");
     auto up = Connection::Connect(up_options_);
     auto down = Connection::Connect(down_options_);
     ASSERT_TRUE(up.ok()) << up.status().ToString();

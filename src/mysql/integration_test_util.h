@@ -1,4 +1,5 @@
-// Helpers shared by dm_mysql's integration tests (not part of dm_mysql).
+// Helpers shared by the integration tests of every layer that talks to the
+// shared MariaDB instances (test-only; not part of dm_mysql).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,14 +13,14 @@
 
 namespace dm::mysql::testing {
 
-// Options for the shared UPSTREAM instance. Fails the calling test (via
-// ADD_FAILURE) when the fixture did not provide it: an integration test that
-// cannot reach its server must fail, not skip.
-inline ConnectionOptions UpstreamOptions() {
+// Options for a shared instance ("UPSTREAM" or "DOWNSTREAM"). Fails the
+// calling test (via ADD_FAILURE) when the fixture did not provide it: an
+// integration test that cannot reach its server must fail, not skip.
+inline ConnectionOptions SharedOptions(const std::string& name) {
   ConnectionOptions options;
-  auto endpoint = dm::testutil::SharedMariaDb("UPSTREAM");
+  auto endpoint = dm::testutil::SharedMariaDb(name);
   if (!endpoint) {
-    ADD_FAILURE() << "UPSTREAM endpoint missing: run through ctest (fixture 'mariadb')";
+    ADD_FAILURE() << name << " endpoint missing: run through ctest (fixture 'mariadb')";
     options.port = 1;
     return options;
   }
@@ -29,6 +30,8 @@ inline ConnectionOptions UpstreamOptions() {
   options.password = Secret(endpoint->password);
   return options;
 }
+
+inline ConnectionOptions UpstreamOptions() { return SharedOptions("UPSTREAM"); }
 
 // A database name unique to this process and call, so parallel tests on the
 // shared instance never collide.
