@@ -1,5 +1,6 @@
 #include "load/loader.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -252,12 +253,30 @@ Status Loader::CreateTable(const PlannedTable& table) {
 }
 
 Status Loader::LoadData() {
-  std::vector<DataFileJob> jobs;
+  // The work queue: round r holds the r-th largest pending file of every
+  // table, largest first, so the connections work on different tables (less
+  // contention on one table's index pages) and big files start early (short
+  // tail at the end).
+  std::vector<std::vector<DataFileJob>> per_table;
   for (const PlannedTable& t : tables_) {
     std::string target = mysql::QualifiedName(t.target.schema, t.target.table);
+    std::vector<DataFileJob> files;
     for (const DumpFile& f : t.dump->data_files) {
-      if (!Done(f.name)) jobs.push_back({&f, target});
+      if (!Done(f.name)) files.push_back({&f, target});
     }
+    std::stable_sort(files.begin(), files.end(),
+                     [](const DataFileJob& a, const DataFileJob& b) { return a.file->size > b.file->size; });
+    if (!files.empty()) per_table.push_back(std::move(files));
+  }
+  std::vector<DataFileJob> jobs;
+  for (size_t round = 0;; ++round) {
+    size_t first = jobs.size();
+    for (auto& files : per_table) {
+      if (round < files.size()) jobs.push_back(std::move(files[round]));
+    }
+    if (jobs.size() == first) break;
+    std::stable_sort(jobs.begin() + static_cast<std::ptrdiff_t>(first), jobs.end(),
+                     [](const DataFileJob& a, const DataFileJob& b) { return a.file->size > b.file->size; });
   }
   if (jobs.empty()) return Status::OK();
   // First error stops the other workers after their current statement.
