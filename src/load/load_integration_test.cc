@@ -21,9 +21,9 @@ using namespace dm::load::testing;  // NOLINT: test helpers
 class LoadIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    up_ = Instance("UPSTREAM");
-    down_ = Instance("DOWNSTREAM");
-    meta_ = UniqueName("meta");
+    up_ = SharedOptions("UPSTREAM");
+    down_ = SharedOptions("DOWNSTREAM");
+    meta_ = UniqueDbName("meta");
   }
   void TearDown() override {
     for (const std::string& db : dbs_) {
@@ -33,7 +33,7 @@ class LoadIntegrationTest : public ::testing::Test {
     Exec(down_, {"DROP DATABASE IF EXISTS `" + meta_ + "`"});
   }
   std::string NewDb(const std::string& tag) {
-    dbs_.push_back(UniqueName(tag));
+    dbs_.push_back(UniqueDbName(tag));
     return dbs_.back();
   }
   std::vector<mysql::Row> Checkpoint() {
@@ -129,7 +129,7 @@ TEST_F(LoadIntegrationTest, KilledLoaderResumesWithoutDuplicatesOrGaps) {
   std::string dir = tmp_.path() + "/dump";
   ASSERT_EQ(Mydumper(db, dir, "--statement-size 20000"), 0);
 
-  auto down = Instance("DOWNSTREAM");
+  auto down = SharedOptions("DOWNSTREAM");
   std::vector<std::string> argv = {testutil::BinDir() + "/dm_load_runner",
                                    "--port=" + std::to_string(down.port),
                                    "--user=" + down.user,

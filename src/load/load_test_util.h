@@ -6,40 +6,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "load/loader.h"
 #include "mysql/connection.h"
+#include "mysql/integration_test_util.h"
 #include "testutil/test_env.h"
 
 extern char** environ;
 
 namespace dm::load::testing {
 
-// Options for a shared instance ("UPSTREAM" / "DOWNSTREAM"); fails the test
-// when the fixture did not provide it.
-inline mysql::ConnectionOptions Instance(const std::string& name) {
-  mysql::ConnectionOptions options;
-  auto endpoint = testutil::SharedMariaDb(name);
-  if (!endpoint) {
-    ADD_FAILURE() << name << " endpoint missing: run through ctest (fixture 'mariadb')";
-    options.port = 1;
-    return options;
-  }
-  options.host = endpoint->host;
-  options.port = endpoint->port;
-  options.user = endpoint->user;
-  options.password = Secret(endpoint->password);
-  return options;
-}
-
-inline std::string UniqueName(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  return "dmt_" + tag + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-}
+using mysql::testing::SharedOptions;
+using mysql::testing::UniqueDbName;
 
 // Runs each statement on a fresh session of `options`; fails the test on error.
 inline void Exec(const mysql::ConnectionOptions& options, const std::vector<std::string>& statements) {
@@ -72,15 +53,15 @@ inline int Shell(const std::string& command) {
 
 // dm-diff over every table of `db`: 0 equal, 1 different.
 inline int DmDiff(const std::string& db) {
-  mysql::ConnectionOptions up = Instance("UPSTREAM");
-  mysql::ConnectionOptions down = Instance("DOWNSTREAM");
+  mysql::ConnectionOptions up = SharedOptions("UPSTREAM");
+  mysql::ConnectionOptions down = SharedOptions("DOWNSTREAM");
   return Shell(testutil::BinDir() + "/dm-diff --source " + Dsn(up) + " --target " + Dsn(down) + " --tables '" + db +
                ".*' >&2");
 }
 
 // Dumps `db` from the upstream with mydumper into `dir`.
 inline int Mydumper(const std::string& db, const std::string& dir, const std::string& extra = "") {
-  mysql::ConnectionOptions up = Instance("UPSTREAM");
+  mysql::ConnectionOptions up = SharedOptions("UPSTREAM");
   return Shell("mydumper --host " + up.host + " --port " + std::to_string(up.port) + " --user " + up.user +
                " --password=" + up.password.reveal() + " --database " + db + " --outputdir " + dir +
                " --rows 1000 --threads 2 " + extra + " >&2");
@@ -89,7 +70,7 @@ inline int Mydumper(const std::string& db, const std::string& dir, const std::st
 // Load options for the shared target with a unique task and meta schema.
 inline LoadOptions TargetLoadOptions(const std::string& dir, const std::string& meta_schema) {
   LoadOptions options;
-  options.target = Instance("DOWNSTREAM");
+  options.target = SharedOptions("DOWNSTREAM");
   options.task = "loadtest";
   options.source_id = "mysql-replica-01";
   options.meta_schema = meta_schema;
