@@ -66,7 +66,7 @@ class Converter {
   Status ConvertMap(const YAML::Node& node, TreeNode& out) {
     std::vector<TreeNode> merges;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it-> yields a temporary proxy
       int key_line = LineOf(key, out.line);
       if (!key.IsScalar()) return YamlError(file_, key_line, "map keys must be scalars");
       if (key.Scalar() == "<<" && key.Tag() != "!") {
