@@ -1,8 +1,9 @@
 #include "common/strings.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-#include <fmt/format.h>
 
 namespace dm {
 
@@ -58,6 +59,18 @@ std::string_view TrimSpace(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
+}
+
+bool EqualsAnyIgnoreCase(std::string_view word, std::initializer_list<std::string_view> names) {
+  return std::any_of(names.begin(), names.end(), [word](std::string_view n) { return EqualsIgnoreCase(word, n); });
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer.
 #pragma once
 
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,5 +22,10 @@ std::string DidYouMean(std::string_view word, std::span<const std::string> candi
 std::vector<std::string> SplitString(std::string_view s, char sep, bool skip_empty = true);
 std::string_view TrimSpace(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// True when `word` equals one of `names`, ignoring ASCII case.
+bool EqualsAnyIgnoreCase(std::string_view word, std::initializer_list<std::string_view> names);
+// `s` with A-Z lower-cased and every other byte (UTF-8 too) unchanged, as
+// MySQL folds names when lower_case_table_names is set.
+std::string AsciiLower(std::string_view s);
 
 }  // namespace dm

@@ -6,27 +6,19 @@
 #include <cctype>
 #include <map>
 
+#include "common/strings.h"
 #include "mysql/quote.h"
 
 namespace dm::diff {
 
 namespace {
 
-bool OneOf(std::string_view v, std::initializer_list<std::string_view> set) {
-  return std::find(set.begin(), set.end(), v) != set.end();
-}
-
 bool IsIntegerLike(std::string_view t) {
-  return OneOf(t, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year", "decimal", "numeric"});
+  return EqualsAnyIgnoreCase(
+      t, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year", "decimal", "numeric"});
 }
 
-bool IsTemporal(std::string_view t) { return OneOf(t, {"date", "datetime", "timestamp", "time"}); }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+bool IsTemporal(std::string_view t) { return EqualsAnyIgnoreCase(t, {"date", "datetime", "timestamp", "time"}); }
 
 // Charset and collation names come from the server's catalogue; they are
 // spliced into SQL, so anything but [a-z0-9_] is refused.
@@ -40,7 +32,7 @@ std::string Text(const mysql::Value& v) { return v ? *v : std::string(); }
 }  // namespace
 
 bool IsKeyableType(std::string_view t) {
-  return IsIntegerLike(t) || IsTemporal(t) || OneOf(t, {"char", "varchar", "binary", "varbinary"});
+  return IsIntegerLike(t) || IsTemporal(t) || EqualsAnyIgnoreCase(t, {"char", "varchar", "binary", "varbinary"});
 }
 
 namespace {
@@ -112,8 +104,8 @@ Result<std::optional<TableMeta>> LoadTableMeta(mysql::Connection& conn, const Ta
   for (const auto& r : cols) {
     ColumnMeta c;
     c.name = Text(r[0]);
-    c.data_type = Lower(Text(r[1]));
-    c.column_type = Lower(Text(r[2]));
+    c.data_type = AsciiLower(Text(r[1]));
+    c.column_type = AsciiLower(Text(r[2]));
     c.charset = Text(r[3]);
     c.collation = Text(r[4]);
     c.nullable = Text(r[5]) == "YES";

@@ -6,27 +6,16 @@
 
 namespace dm::dump {
 
-namespace {
-
-bool OneOf(std::string_view v, std::initializer_list<std::string_view> names) {
-  for (auto n : names) {
-    if (EqualsIgnoreCase(v, n)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 ValueEncoding EncodingFor(std::string_view data_type, std::string_view charset) {
-  if (OneOf(data_type, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric",
-                        "year", "float", "double", "real"})) {
+  if (EqualsAnyIgnoreCase(data_type, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal",
+                                      "numeric", "year", "float", "double", "real"})) {
     return ValueEncoding::kNumber;
   }
-  if (OneOf(data_type, {"bit"})) return ValueEncoding::kBit;
-  if (OneOf(data_type, {"inet4", "inet6", "uuid"})) return ValueEncoding::kTypedText;
-  if (OneOf(data_type, {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry",
-                        "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-                        "geometrycollection", "geomcollection"})) {
+  if (EqualsAnyIgnoreCase(data_type, {"bit"})) return ValueEncoding::kBit;
+  if (EqualsAnyIgnoreCase(data_type, {"inet4", "inet6", "uuid"})) return ValueEncoding::kTypedText;
+  if (EqualsAnyIgnoreCase(data_type, {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "geometry",
+                                      "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                                      "geometrycollection", "geomcollection"})) {
     return ValueEncoding::kBinary;
   }
   // `char(10) character set binary` and friends hold bytes, whatever the
@@ -36,7 +25,7 @@ ValueEncoding EncodingFor(std::string_view data_type, std::string_view charset) 
 }
 
 std::string SelectExpression(std::string_view quoted_name, std::string_view data_type) {
-  if (OneOf(data_type, {"float", "double", "real"})) {
+  if (EqualsAnyIgnoreCase(data_type, {"float", "double", "real"})) {
     return "CAST(" + std::string(quoted_name) + " AS DOUBLE)";
   }
   return std::string(quoted_name);
@@ -50,9 +39,7 @@ void AppendValue(ValueEncoding encoding, std::optional<std::string_view> value, 
   }
   std::string_view v = *value;
   switch (encoding) {
-    case ValueEncoding::kNumber:
-      out->append(v);
-      return;
+    case ValueEncoding::kNumber: out->append(v); return;
     case ValueEncoding::kBinary:
       out->append("X'");
       for (char ch : v) {

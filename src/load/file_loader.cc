@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/strings.h"
 #include "load/statement.h"
 #include "load/statement_splitter.h"
 
@@ -13,12 +14,9 @@ namespace {
 
 InsertVerb VerbFor(config::OnDuplicateLogical mode) {
   switch (mode) {
-    case config::OnDuplicateLogical::kReplace:
-      return InsertVerb::kReplace;
-    case config::OnDuplicateLogical::kIgnore:
-      return InsertVerb::kIgnore;
-    case config::OnDuplicateLogical::kError:
-      return InsertVerb::kInsert;
+    case config::OnDuplicateLogical::kReplace: return InsertVerb::kReplace;
+    case config::OnDuplicateLogical::kIgnore: return InsertVerb::kIgnore;
+    case config::OnDuplicateLogical::kError: return InsertVerb::kInsert;
   }
   return InsertVerb::kReplace;
 }
@@ -73,6 +71,7 @@ class FileAttempt {
   }
 
   Status CommitAt(uint64_t offset) {
+    DM_RETURN_IF_ERROR(FlushBatch());
     DM_RETURN_IF_ERROR(checkpoint_.SetOffset(*conn_, job_.file->name, offset));
     DM_RETURN_IF_ERROR(conn_->Commit());
     progress_->AddFinished(offset - committed_);
@@ -81,6 +80,39 @@ class FileAttempt {
     statements_ = 0;
     txn_bytes_ = 0;
     return Status::OK();
+  }
+
+  // Sends the pending LOAD DATA rows; the statements they came from are
+  // then applied.
+  Status FlushBatch() {
+    if (!batch_ || batch_->empty()) return Status::OK();
+    Status s = conn_->LoadDataLocal(batch_->Statement(verb_, job_.target), batch_->data());
+    if (!s.ok()) {
+      return std::move(s).WithContext(job_.file->path + ": LOAD DATA of the " + std::to_string(batch_->rows()) +
+                                      " rows of the statements at byte offsets " + std::to_string(batch_begin_) +
+                                      " to " + std::to_string(batch_end_));
+    }
+    last_good_end_ = batch_end_;
+    batch_->Clear();
+    return Status::OK();
+  }
+
+  // Adds the INSERT at [begin, end) to the LOAD DATA batch when it converts;
+  // false when it must run as an INSERT.
+  Result<bool> Batched(std::string_view stmt, const StatementHead& head, uint64_t begin, uint64_t end) {
+    if (!batch_ || !names_binary_) return false;
+    bool starts_batch = batch_->empty();
+    if (!batch_->Append(stmt, head)) {
+      // Another column list starts a new batch; anything else is an INSERT.
+      if (starts_batch) return false;
+      DM_RETURN_IF_ERROR(FlushBatch());
+      if (!batch_->Append(stmt, head)) return false;
+      starts_batch = true;
+    }
+    if (starts_batch) batch_begin_ = begin;
+    batch_end_ = end;
+    if (batch_->data().size() >= options_.load_data_batch_bytes) DM_RETURN_IF_ERROR(FlushBatch());
+    return true;
   }
 
   Status Apply() {
@@ -100,6 +132,11 @@ class FileAttempt {
     split_options.backslash_escapes = options_.backslash_escapes;
     StatementSplitter splitter(std::move(source), split_options);
     const InsertVerb verb = VerbFor(options_.on_duplicate);
+    verb_ = verb;
+    names_binary_ = EqualsIgnoreCase(options_.target.charset, "binary");
+    if (job_.load_data_columns != nullptr && verb != InsertVerb::kInsert) {
+      batch_.emplace(job_.load_data_columns, options_.backslash_escapes);
+    }
     bool in_txn = true;
     while (true) {
       if (stop_.stop_requested()) return Status::Cancelled("load stopped");
@@ -127,6 +164,11 @@ class FileAttempt {
                     {{"file", file.path}, {"offset", begin}});
           continue;
         }
+        // Batched rows were read under the session state before this SET.
+        DM_RETURN_IF_ERROR(FlushBatch());
+        // LOAD DATA reads its rows as binary bytes, which is what the
+        // literals mean only under SET NAMES binary.
+        if (auto charset = SetNamesCharset(stmt)) names_binary_ = *charset == "binary";
         Status s = conn_->Execute(stmt);
         if (!s.ok()) return std::move(s).WithContext(At(file, begin));
         continue;
@@ -141,12 +183,16 @@ class FileAttempt {
         in_txn = true;
       }
       // An INSERT IGNORE in the dump stays one under on-duplicate=error.
-      InsertVerb this_verb = verb;
-      if (verb == InsertVerb::kInsert && head.ignore) this_verb = InsertVerb::kIgnore;
-      if (verb == InsertVerb::kInsert && head.kind == StatementKind::kReplace) this_verb = InsertVerb::kReplace;
-      Status s = conn_->Execute(RewriteInsert(stmt, head, this_verb, job_.target));
-      if (!s.ok()) return std::move(s).WithContext(At(file, begin));
-      last_good_end_ = end;
+      DM_ASSIGN_OR_RETURN(bool batched, Batched(stmt, head, begin, end));
+      if (!batched) {
+        DM_RETURN_IF_ERROR(FlushBatch());
+        InsertVerb this_verb = verb;
+        if (verb == InsertVerb::kInsert && head.ignore) this_verb = InsertVerb::kIgnore;
+        if (verb == InsertVerb::kInsert && head.kind == StatementKind::kReplace) this_verb = InsertVerb::kReplace;
+        Status s = conn_->Execute(RewriteInsert(stmt, head, this_verb, job_.target));
+        if (!s.ok()) return std::move(s).WithContext(At(file, begin));
+        last_good_end_ = end;
+      }
       ++statements_;
       txn_bytes_ += stmt.size();
       if (statements_ >= options_.txn_max_statements || txn_bytes_ >= options_.txn_max_bytes) {
@@ -161,6 +207,7 @@ class FileAttempt {
     }
     // Trailing whitespace and comments: the file is done at its size.
     if (!in_txn) DM_RETURN_IF_ERROR(BeginAt(committed_));
+    DM_RETURN_IF_ERROR(FlushBatch());
     last_good_end_ = file.size;
     DM_RETURN_IF_ERROR(CommitAt(file.size));
     finished_ = true;
@@ -173,6 +220,11 @@ class FileAttempt {
   std::stop_token stop_;
   Progress* progress_;
   std::optional<mysql::Connection> conn_;
+  InsertVerb verb_ = InsertVerb::kReplace;
+  std::optional<LoadDataBatch> batch_;  // set when the table may use LOAD DATA
+  bool names_binary_ = false;           // the session's SET NAMES is binary
+  uint64_t batch_begin_ = 0;            // byte offsets of the batched statements
+  uint64_t batch_end_ = 0;
   uint64_t committed_ = 0;      // offset committed on the target
   uint64_t last_good_end_ = 0;  // end of the last statement applied in the open transaction
   size_t statements_ = 0;       // statements in the open transaction

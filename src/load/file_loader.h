@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "load/checkpoint.h"
 #include "load/dump_dir.h"
+#include "load/load_data.h"
 #include "load/loader.h"
 #include "load/progress.h"
 
@@ -20,6 +21,9 @@ mysql::ConnectionOptions TargetSessionOptions(const LoadOptions& options);
 struct DataFileJob {
   const DumpFile* file = nullptr;  // REQUIRES: outlives the call
   std::string target;              // quoted "`db`.`table`"
+  // The target table's columns when its rows may go through LOAD DATA
+  // (LoadOptions::load_data), else null. REQUIRES: outlives the call.
+  const LoadDataColumns* load_data_columns = nullptr;
 };
 
 // Applies `job.file` from its checkpointed offset to the end, in

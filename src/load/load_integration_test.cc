@@ -54,34 +54,53 @@ std::string AllBytes() {
   return out;
 }
 
-TEST_F(LoadIntegrationTest, MydumperDumpOfEveryTypeLoadsByteExact) {
+uint64_t LoadDataStatementsRun(const mysql::ConnectionOptions& server) {
+  auto rows = Query(server, "SHOW GLOBAL STATUS LIKE 'Com_load'");
+  return rows.empty() ? 0 : std::stoull(rows[0][1].value_or("0"));
+}
+
+class EveryTypeLoadTest : public LoadIntegrationTest, public ::testing::WithParamInterface<bool> {};
+
+// Once with the LOAD DATA fast path (the default), once with INSERTs only.
+TEST_P(EveryTypeLoadTest, MydumperDumpOfEveryTypeLoadsByteExact) {
+  const bool load_data = GetParam();
   std::string db = NewDb("types");
   std::string q = "`" + db + "`.";
-  Exec(up_, {
-      "CREATE DATABASE `" + db + "` DEFAULT CHARACTER SET utf8mb4",
-      "USE `" + db + "`",  // the sequence engine's seq_* tables need a current database
-      "CREATE TABLE " + q + "types (id INT PRIMARY KEY, ti TINYINT, tu TINYINT UNSIGNED, si SMALLINT,"
-      " mi MEDIUMINT UNSIGNED, i INT, bi BIGINT, bu BIGINT UNSIGNED, d DECIMAL(30,10), f FLOAT, db DOUBLE,"
-      " bt BIT(17), dt DATE, tm TIME(3), dtm DATETIME(6), ts TIMESTAMP(6) NULL DEFAULT NULL, y YEAR,"
-      " c CHAR(10), vc VARCHAR(100), lat VARCHAR(50) CHARACTER SET latin1, bn BINARY(4), vb VARBINARY(300),"
-      " tx TEXT, bl BLOB, lb LONGBLOB, e ENUM('a','b','\xC3\xBC'), st SET('x','y','z'), j JSON)",
-      "INSERT INTO " + q + "types VALUES (1, -128, 255, -32768, 16777215, -2147483648, -9223372036854775808,"
-      " 18446744073709551615, -12345678901234567890.0123456789, 1.5, -1.7976931348623157e308, b'10101010101010101',"
-      " '1000-01-01', '-838:59:59.999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', 1901,"
-      " 'a', 'quote''s \"dq\" \\\\ back;semi\\nnl\\r\\0z', 'caf\xC3\xA9', x'00FF2700', x'" + mysql::HexEncode(AllBytes()) +
-      "', 'text ; with ;; semis -- not a comment /* nor this */ # nor', x'" + mysql::HexEncode(AllBytes()) +
-      "', REPEAT(x'00275C3B0A', 40000), '\xC3\xBC', 'x,z', '{\"k\": [1, \"two\"]}')",
-      "INSERT INTO " + q + "types VALUES (2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b'0', '0000-00-00', '00:00:00',"
-      " '0000-00-00 00:00:00', '1970-01-01 00:00:01', 0, '', '', '', x'', x'', '', x'', x'', 'a', '', '[]')",
-      "INSERT INTO " + q + "types (id) VALUES (3)",
-      "CREATE TABLE " + q + "many (id INT PRIMARY KEY, h CHAR(32), n BIGINT, t VARCHAR(64))",
-      "INSERT INTO " + q + "many SELECT seq, MD5(seq), seq * 7919, CONCAT('row ''', seq, ''';') FROM seq_1_to_5000",
-      "CREATE TABLE " + q + "nopk (a INT, b VARCHAR(10))",
-      "INSERT INTO " + q + "nopk VALUES (1,'dup'),(1,'dup'),(NULL,NULL)",
-      "CREATE TABLE " + q + "empty_t (id INT PRIMARY KEY)",
-      "CREATE TABLE " + q + "ai (id INT AUTO_INCREMENT PRIMARY KEY, v INT)",
-      "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",
-  });
+  Exec(
+      up_,
+      {
+          "CREATE DATABASE `" + db + "` DEFAULT CHARACTER SET utf8mb4",
+          "USE `" + db + "`",  // the sequence engine's seq_* tables need a current database
+          "CREATE TABLE " + q +
+              "types (id INT PRIMARY KEY, ti TINYINT, tu TINYINT UNSIGNED, si SMALLINT,"
+              " mi MEDIUMINT UNSIGNED, i INT, bi BIGINT, bu BIGINT UNSIGNED, d DECIMAL(30,10), f FLOAT, db DOUBLE,"
+              " bt BIT(17), dt DATE, tm TIME(3), dtm DATETIME(6), ts TIMESTAMP(6) NULL DEFAULT NULL, y YEAR,"
+              " c CHAR(10), vc VARCHAR(100), lat VARCHAR(50) CHARACTER SET latin1, bn BINARY(4), vb VARBINARY(300),"
+              " tx TEXT, bl BLOB, lb LONGBLOB, e ENUM('a','b','\xC3\xBC'), st SET('x','y','z'), j JSON)",
+          "INSERT INTO " + q +
+              "types VALUES (1, -128, 255, -32768, 16777215, -2147483648, -9223372036854775808,"
+              " 18446744073709551615, -12345678901234567890.0123456789, 1.5, -1.7976931348623157e308, "
+              "b'10101010101010101',"
+              " '1000-01-01', '-838:59:59.999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', 1901,"
+              " 'a', 'quote''s \"dq\" \\\\ back;semi\\nnl\\r\\0z', 'caf\xC3\xA9', x'00FF2700', x'" +
+              mysql::HexEncode(AllBytes()) + "', 'text ; with ;; semis -- not a comment /* nor this */ # nor', x'" +
+              mysql::HexEncode(AllBytes()) +
+              "', REPEAT(x'00275C3B0A', 40000), '\xC3\xBC', 'x,z', '{\"k\": [1, \"two\"]}')",
+          "INSERT INTO " + q +
+              "types VALUES (2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b'0', '0000-00-00', '00:00:00',"
+              " '0000-00-00 00:00:00', '1970-01-01 00:00:01', 0, '', '', '', x'', x'', '', x'', x'', 'a', '', '[]')",
+          "INSERT INTO " + q + "types (id) VALUES (3)",
+          // Every type the LOAD DATA path takes (not BIT, YEAR, JSON), with the same edge values.
+          "CREATE TABLE " + q + "loadable (PRIMARY KEY (id)) SELECT id, ti, tu, si, mi, i, bi, bu, d, f, db, dt, tm,"
+              " dtm, ts, c, vc, lat, bn, vb, tx, bl, lb, e, st FROM " + q + "types",
+          "CREATE TABLE " + q + "many (id INT PRIMARY KEY, h CHAR(32), n BIGINT, t VARCHAR(64))",
+          "INSERT INTO " + q + "many SELECT seq, MD5(seq), seq * 7919, CONCAT('row ''', seq, ''';') FROM seq_1_to_5000",
+          "CREATE TABLE " + q + "nopk (a INT, b VARCHAR(10))",
+          "INSERT INTO " + q + "nopk VALUES (1,'dup'),(1,'dup'),(NULL,NULL)",
+          "CREATE TABLE " + q + "empty_t (id INT PRIMARY KEY)",
+          "CREATE TABLE " + q + "ai (id INT AUTO_INCREMENT PRIMARY KEY, v INT)",
+          "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",
+      });
   Exec(up_, {"SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",
              "INSERT INTO " + q + "ai VALUES (0, 10), (5, 50)",
              "CREATE VIEW " + q + "v AS SELECT id, h FROM " + q + "many WHERE id < 10"});
@@ -89,12 +108,18 @@ TEST_F(LoadIntegrationTest, MydumperDumpOfEveryTypeLoadsByteExact) {
   ASSERT_EQ(Mydumper(db, dir), 0);
 
   LoadOptions options = TargetLoadOptions(dir, meta_);
+  options.load_data = load_data;
   Progress progress;
   std::stop_source stop;
+  const uint64_t load_data_before = LoadDataStatementsRun(down_);
   auto result = RunLoad(options, stop.get_token(), &progress);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
+  // Other tests may load concurrently, so only the fast path's use is checked.
+  if (load_data) {
+    EXPECT_GT(LoadDataStatementsRun(down_), load_data_before);
+  }
   EXPECT_FALSE(result->already_complete);
-  EXPECT_EQ(result->tables_created, 5u);
+  EXPECT_EQ(result->tables_created, 6u);
   EXPECT_EQ(result->views_created, 1u);
   ASSERT_TRUE(result->metadata && result->metadata->master);
   EXPECT_FALSE(result->metadata->master->file.empty());
@@ -112,6 +137,11 @@ TEST_F(LoadIntegrationTest, MydumperDumpOfEveryTypeLoadsByteExact) {
   for (const auto& row : Checkpoint()) EXPECT_EQ(row[1], row[2]) << *row[0];
 }
 
+INSTANTIATE_TEST_SUITE_P(Paths, EveryTypeLoadTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& path) {
+                           return path.param ? "LoadData" : "InsertOnly";
+                         });
+
 // (b) + (c): a loader process killed with SIGKILL at random moments and
 // restarted each time ends with exactly the upstream's rows; one more run is
 // a no-op.
@@ -122,8 +152,9 @@ TEST_F(LoadIntegrationTest, KilledLoaderResumesWithoutDuplicatesOrGaps) {
   // hide it), a keyed one would fail or hide it depending on the mode.
   Exec(up_, {"CREATE DATABASE `" + db + "`", "USE `" + db + "`",
              "CREATE TABLE " + q + "big (id INT PRIMARY KEY, v VARCHAR(64), n BIGINT, b VARBINARY(16))",
-             "INSERT INTO " + q + "big SELECT seq, CONCAT('v;', seq, '''x'), seq * 31, UNHEX(MD5(seq))"
-             " FROM seq_1_to_150000",
+             "INSERT INTO " + q +
+                 "big SELECT seq, CONCAT('v;', seq, '''x'), seq * 31, UNHEX(MD5(seq))"
+                 " FROM seq_1_to_150000",
              "CREATE TABLE " + q + "heap (a INT, s VARCHAR(40))",
              "INSERT INTO " + q + "heap SELECT seq % 1000, MD5(seq) FROM seq_1_to_60000"});
   std::string dir = tmp_.path() + "/dump";
@@ -168,8 +199,8 @@ TEST_F(LoadIntegrationTest, KilledLoaderResumesWithoutDuplicatesOrGaps) {
                                "`.`loadtest_loader_checkpoint`");
     if (!cp.empty()) {
       std::cerr << "killed after " << delay.count() << " ms: files " << cp[0][1].value_or("0") << "/"
-                << cp[0][0].value_or("0") << " done, bytes " << cp[0][2].value_or("0") << "/"
-                << cp[0][3].value_or("0") << "\n";
+                << cp[0][0].value_or("0") << " done, bytes " << cp[0][2].value_or("0") << "/" << cp[0][3].value_or("0")
+                << "\n";
     }
   }
   EXPECT_GE(kills, 3) << "the load finished too fast for the kills to land";
@@ -202,7 +233,8 @@ TEST_F(LoadIntegrationTest, KilledLoaderResumesWithoutDuplicatesOrGaps) {
 TEST_F(LoadIntegrationTest, MalformedStatementNamesFileAndOffsetAndKeepsGoodPrefix) {
   std::string db = NewDb("bad");
   std::string dir = tmp_.path() + "/dump";
-  std::string good = "/*!40101 SET NAMES binary*/;\nINSERT INTO `t` VALUES (1,'a;');\nINSERT INTO `t` VALUES (2,'b');\n";
+  std::string good =
+      "/*!40101 SET NAMES binary*/;\nINSERT INTO `t` VALUES (1,'a;');\nINSERT INTO `t` VALUES (2,'b');\n";
   std::string bad = "INSERT INTO `t` VALUES (3,'c';\n";
   std::string tail = "INSERT INTO `t` VALUES (4,'d');\n";
   tmp_.WriteFile("dump/" + db + "-schema-create.sql", "CREATE DATABASE `" + db + "`;\n");
@@ -262,9 +294,8 @@ TEST_F(LoadIntegrationTest, RoutesMergeShardsAndLowerCaseNames) {
     tmp_.WriteFile("dump/" + src + "-schema-create.sql", "CREATE DATABASE `" + src + "`;\n");
     tmp_.WriteFile("dump/" + src + ".Orders-schema.sql",
                    "CREATE TABLE `Orders` (`id` INT PRIMARY KEY, `v` VARCHAR(10));\n");
-    tmp_.WriteFile("dump/" + src + ".Orders.000000000.sql",
-                   "INSERT INTO `Orders` VALUES (" + std::to_string(shard) + ",'s'),(" +
-                       std::to_string(shard + 10) + ",'t');\n");
+    tmp_.WriteFile("dump/" + src + ".Orders.000000000.sql", "INSERT INTO `Orders` VALUES (" + std::to_string(shard) +
+                                                                ",'s'),(" + std::to_string(shard + 10) + ",'t');\n");
   }
   LoadOptions options = TargetLoadOptions(dir, meta_);
   options.route = [target](const TableName& source) -> Result<TableName> {
@@ -297,13 +328,13 @@ TEST_F(LoadIntegrationTest, OnDuplicateModes) {
     bool ok;
     std::string v1;
   };
-  for (const Case& c : {Case{config::OnDuplicateLogical::kReplace, true, "new"},
-                        Case{config::OnDuplicateLogical::kIgnore, true, "old"},
-                        Case{config::OnDuplicateLogical::kError, false, "old"}}) {
-    Exec(down_, {"DROP DATABASE IF EXISTS `" + meta_ + "`", "DROP DATABASE IF EXISTS `" + db + "`",
-                 "CREATE DATABASE `" + db + "`",
-                 "CREATE TABLE `" + db + "`.`t` (`id` INT PRIMARY KEY, `v` VARCHAR(10))",
-                 "INSERT INTO `" + db + "`.`t` VALUES (1,'old')"});
+  for (const Case& c :
+       {Case{config::OnDuplicateLogical::kReplace, true, "new"}, Case{config::OnDuplicateLogical::kIgnore, true, "old"},
+        Case{config::OnDuplicateLogical::kError, false, "old"}}) {
+    Exec(down_,
+         {"DROP DATABASE IF EXISTS `" + meta_ + "`", "DROP DATABASE IF EXISTS `" + db + "`",
+          "CREATE DATABASE `" + db + "`", "CREATE TABLE `" + db + "`.`t` (`id` INT PRIMARY KEY, `v` VARCHAR(10))",
+          "INSERT INTO `" + db + "`.`t` VALUES (1,'old')"});
     LoadOptions options = TargetLoadOptions(dir, meta_);
     options.on_duplicate = c.mode;
     std::stop_source stop;

@@ -29,13 +29,6 @@ std::string At(const std::string& path, uint64_t offset) {
   return path + ": statement at byte offset " + std::to_string(offset);
 }
 
-std::string AsciiLower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 // A table or view of the dump with its target name and checkpoint rows.
 struct PlannedTable {
   const DumpTable* dump = nullptr;
@@ -64,8 +57,8 @@ class Loader {
       DM_ASSIGN_OR_RETURN(target, options_.route(source));
     }
     if (!options_.case_sensitive) {
-      target.schema = AsciiLower(std::move(target.schema));
-      target.table = AsciiLower(std::move(target.table));
+      target.schema = AsciiLower(target.schema);
+      target.table = AsciiLower(target.table);
     }
     return target;
   }
@@ -80,6 +73,9 @@ class Loader {
   Status CreateDatabases();
   Status CreateTable(const PlannedTable& table);
   Status LoadData();
+  // Fills load_data_columns_ for the tables with pending data files when
+  // LOAD DATA may be used at all (see LoadOptions::load_data).
+  Status PrepareLoadData();
   Status CreateView(const PlannedView& view);
   Status CleanDumpDir();
   // Runs the SET statements and the single statement `want` of a schema
@@ -94,7 +90,8 @@ class Loader {
   DumpDir dump_;
   std::vector<PlannedTable> tables_;
   std::vector<PlannedView> views_;
-  std::map<std::string, CheckpointRow> rows_;  // by filename
+  std::map<std::string, CheckpointRow> rows_;                 // by filename
+  std::map<std::string, LoadDataColumns> load_data_columns_;  // by quoted target table
   LoadResult result_;
 };
 
@@ -162,8 +159,8 @@ Status Loader::RunSchemaFile(mysql::Connection& conn, const DumpFile& file, Stat
       if (!s.ok()) return std::move(s).WithContext(At(file.path, splitter.begin_offset()));
       continue;
     }
-    bool wanted = head->kind == want ||
-                  (want == StatementKind::kCreateTable && head->kind == StatementKind::kCreateSequence);
+    bool wanted =
+        head->kind == want || (want == StatementKind::kCreateTable && head->kind == StatementKind::kCreateSequence);
     if (!wanted || found) {
       return Status::InvalidArgument(At(file.path, splitter.begin_offset()) +
                                      ": expected only SET statements and one CREATE statement")
@@ -174,7 +171,8 @@ Status Loader::RunSchemaFile(mysql::Connection& conn, const DumpFile& file, Stat
     if (!s.ok()) return std::move(s).WithContext(At(file.path, splitter.begin_offset()));
   }
   if (!found) {
-    return Status::InvalidArgument(file.path + ": no CREATE statement found").WithErrorCode(ErrorCode::kLoadUnitNotCreateTable);
+    return Status::InvalidArgument(file.path + ": no CREATE statement found")
+        .WithErrorCode(ErrorCode::kLoadUnitNotCreateTable);
   }
   return Status::OK();
 }
@@ -196,11 +194,10 @@ Status Loader::CreateDatabases() {
     DM_ASSIGN_OR_RETURN(TableName target, Route({db.schema, ""}));
     if (needed.erase(target.schema) == 0) continue;
     DM_ASSIGN_OR_RETURN(auto conn, Connect());
-    DM_RETURN_IF_ERROR(RunSchemaFile(conn, *db.create_file, StatementKind::kCreateDatabase,
-                                     [&](std::string_view stmt, const StatementHead& head) {
-                                       return conn.Execute(
-                                           RewriteCreate(stmt, head, mysql::QuoteIdentifier(target.schema)));
-                                     }));
+    DM_RETURN_IF_ERROR(RunSchemaFile(
+        conn, *db.create_file, StatementKind::kCreateDatabase, [&](std::string_view stmt, const StatementHead& head) {
+          return conn.Execute(RewriteCreate(stmt, head, mysql::QuoteIdentifier(target.schema)));
+        }));
   }
   if (needed.empty()) return Status::OK();
   DM_ASSIGN_OR_RETURN(auto conn, Connect());
@@ -214,45 +211,82 @@ Status Loader::CreateTable(const PlannedTable& table) {
   const DumpFile& file = table.dump->schema_file;
   DM_ASSIGN_OR_RETURN(auto conn, Connect());
   std::string target = mysql::QualifiedName(table.target.schema, table.target.table);
-  DM_RETURN_IF_ERROR(RunSchemaFile(conn, file, StatementKind::kCreateTable,
-                                   [&](std::string_view stmt, const StatementHead& head) -> Status {
-    Status s = conn.Execute(RewriteCreate(stmt, head, target));
-    if (s.ok()) {
-      ++result_.tables_created;
-      return s;
-    }
-    if (mysql::MysqlErrorNumber(s) != kErTableExists) return s;
-    if (head.kind == StatementKind::kCreateSequence) return Status::OK();  // no rows to misplace
-    // A restart after CREATE but before the checkpoint, another shard routed
-    // to the same table, or a table the user made: accept it when its columns
-    // are the dump's, since the INSERTs address columns by position.
-    DM_ASSIGN_OR_RETURN(auto want, ParseCreateTableColumns(stmt));
-    DM_ASSIGN_OR_RETURN(auto rows,
-                        conn.QueryRows("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-                                       mysql::QuoteString(table.target.schema, conn.escaping()) +
-                                       " AND TABLE_NAME = " + mysql::QuoteString(table.target.table, conn.escaping()) +
-                                       " ORDER BY ORDINAL_POSITION"));
-    std::vector<std::string> have;
-    for (auto& r : rows) have.push_back(r[0].value_or(""));
-    bool same = have.size() == want.size();
-    for (size_t i = 0; same && i < have.size(); ++i) same = EqualsIgnoreCase(have[i], want[i]);
-    if (!same) {
-      auto join = [](const std::vector<std::string>& v) {
-        std::string out;
-        for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
-        return out;
-      };
-      return Status::FailedPrecondition(target + " exists with columns (" + join(have) + ") but the dump has (" +
-                                        join(want) + ")")
-          .WithErrorCode(ErrorCode::kLoadUnitTableMismatch);
-    }
-    log::Info("target table exists with the dump's columns; loading into it", {{"table", target}});
-    return Status::OK();
-  }));
+  DM_RETURN_IF_ERROR(RunSchemaFile(
+      conn, file, StatementKind::kCreateTable, [&](std::string_view stmt, const StatementHead& head) -> Status {
+        Status s = conn.Execute(RewriteCreate(stmt, head, target));
+        if (s.ok()) {
+          ++result_.tables_created;
+          return s;
+        }
+        if (mysql::MysqlErrorNumber(s) != kErTableExists) return s;
+        if (head.kind == StatementKind::kCreateSequence) return Status::OK();  // no rows to misplace
+        // A restart after CREATE but before the checkpoint, another shard routed
+        // to the same table, or a table the user made: accept it when its columns
+        // are the dump's, since the INSERTs address columns by position.
+        DM_ASSIGN_OR_RETURN(auto want, ParseCreateTableColumns(stmt));
+        DM_ASSIGN_OR_RETURN(
+            auto rows, conn.QueryRows("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                                      mysql::QuoteString(table.target.schema, conn.escaping()) +
+                                      " AND TABLE_NAME = " + mysql::QuoteString(table.target.table, conn.escaping()) +
+                                      " ORDER BY ORDINAL_POSITION"));
+        std::vector<std::string> have;
+        for (auto& r : rows) have.push_back(r[0].value_or(""));
+        bool same = have.size() == want.size();
+        for (size_t i = 0; same && i < have.size(); ++i) same = EqualsIgnoreCase(have[i], want[i]);
+        if (!same) {
+          auto join = [](const std::vector<std::string>& v) {
+            std::string out;
+            for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+            return out;
+          };
+          return Status::FailedPrecondition(target + " exists with columns (" + join(have) + ") but the dump has (" +
+                                            join(want) + ")")
+              .WithErrorCode(ErrorCode::kLoadUnitTableMismatch);
+        }
+        log::Info("target table exists with the dump's columns; loading into it", {{"table", target}});
+        return Status::OK();
+      }));
   return checkpoint_.SetOffset(conn, file.name, file.size);
 }
 
+Status Loader::PrepareLoadData() {
+  if (!options_.load_data || options_.on_duplicate == config::OnDuplicateLogical::kError) return Status::OK();
+  mysql::ConnectionOptions session = TargetSessionOptions(options_);
+  std::string sql_mode = AsciiLower(session.session_variables["sql_mode"]);
+  if (sql_mode.find("strict") != std::string::npos || sql_mode.find("traditional") != std::string::npos) {
+    log::Info("strict sql_mode on the target session: rows are loaded by INSERT only");
+    return Status::OK();
+  }
+  std::set<std::string> schemas;
+  for (const PlannedTable& t : tables_) {
+    bool pending = std::any_of(t.dump->data_files.begin(), t.dump->data_files.end(),
+                               [this](const DumpFile& f) { return !Done(f.name); });
+    if (pending) schemas.insert(t.target.schema);
+  }
+  if (schemas.empty()) return Status::OK();
+  DM_ASSIGN_OR_RETURN(auto conn, Connect());
+  DM_ASSIGN_OR_RETURN(mysql::Value local_infile, conn.QueryValue("SELECT @@GLOBAL.local_infile"));
+  if (local_infile.value_or("0") == "0") {
+    log::Warn("the target has local_infile off: rows are loaded by INSERT only (slower)");
+    return Status::OK();
+  }
+  for (const std::string& schema : schemas) {
+    DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, EXTRA FROM "
+                                                  "information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                                                  mysql::QuoteString(schema, conn.escaping()) +
+                                                  " ORDER BY TABLE_NAME, ORDINAL_POSITION"));
+    for (const auto& r : rows) {
+      LoadDataColumns& columns = load_data_columns_[mysql::QualifiedName(schema, r[0].value_or(""))];
+      bool generated = AsciiLower(r[3].value_or("")).find("generated") != std::string::npos;
+      columns.names.push_back(r[1].value_or(""));
+      columns.classes.push_back(generated ? LoadDataColumn::kUnsupported : LoadDataColumnFor(r[2].value_or("")));
+    }
+  }
+  return Status::OK();
+}
+
 Status Loader::LoadData() {
+  DM_RETURN_IF_ERROR(PrepareLoadData());
   // The work queue: round r holds the r-th largest pending file of every
   // table, largest first, so the connections work on different tables (less
   // contention on one table's index pages) and big files start early (short
@@ -262,7 +296,9 @@ Status Loader::LoadData() {
     std::string target = mysql::QualifiedName(t.target.schema, t.target.table);
     std::vector<DataFileJob> files;
     for (const DumpFile& f : t.dump->data_files) {
-      if (!Done(f.name)) files.push_back({&f, target});
+      auto columns = load_data_columns_.find(target);
+      const LoadDataColumns* load_data = columns == load_data_columns_.end() ? nullptr : &columns->second;
+      if (!Done(f.name)) files.push_back({&f, target, load_data});
     }
     std::stable_sort(files.begin(), files.end(),
                      [](const DataFileJob& a, const DataFileJob& b) { return a.file->size > b.file->size; });
@@ -397,8 +433,12 @@ Result<LoadResult> Loader::Run() {
     result_.already_complete = true;
     log::Info("load already complete", {{"task", options_.task}, {"source", options_.source_id}});
   } else {
-    log::Info("loading dump", {{"task", options_.task}, {"source", options_.source_id}, {"dir", dump_.path},
-                               {"tables", tables_.size()}, {"total_bytes", total}, {"finished_bytes", finished}});
+    log::Info("loading dump", {{"task", options_.task},
+                               {"source", options_.source_id},
+                               {"dir", dump_.path},
+                               {"tables", tables_.size()},
+                               {"total_bytes", total},
+                               {"finished_bytes", finished}});
     DM_RETURN_IF_ERROR(CreateDatabases());
     for (const PlannedTable& t : tables_) {
       if (external_stop_.stop_requested()) return Status::Cancelled("load stopped");

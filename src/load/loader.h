@@ -81,14 +81,24 @@ struct LoadOptions {
   std::chrono::milliseconds retry_backoff{200};
   // False for dumps made under NO_BACKSLASH_ESCAPES.
   bool backslash_escapes = true;
+  // Send the rows of INSERT statements as LOAD DATA LOCAL INFILE where that
+  // is exact (load_data.h): about a third less load time. Used only with
+  // on-duplicate replace or ignore (LOAD DATA LOCAL cannot fail on a
+  // duplicate), a non-strict sql_mode (LOCAL turns data errors into
+  // warnings, as a non-strict INSERT does), and a target with local_infile
+  // on; every other statement runs as an INSERT.
+  bool load_data = true;
+  // Rows sent by one LOAD DATA statement, at most (bounds memory per
+  // connection).
+  size_t load_data_batch_bytes = size_t{8} << 20;
 };
 
 struct LoadResult {
   std::optional<DumpMetadata> metadata;  // absent when the dump had none
-  bool already_complete = false;  // every file was done before this run
-  uint64_t tables_created = 0;    // CREATE TABLE run by this run
-  uint64_t files_loaded = 0;      // data files finished by this run
-  uint64_t bytes_loaded = 0;      // data bytes committed by this run
+  bool already_complete = false;         // every file was done before this run
+  uint64_t tables_created = 0;           // CREATE TABLE run by this run
+  uint64_t files_loaded = 0;             // data files finished by this run
+  uint64_t bytes_loaded = 0;             // data bytes committed by this run
   uint64_t views_created = 0;
 };
 

@@ -100,8 +100,8 @@ class HeadLexer {
       char c = s_[pos_];
       if (IsSpace(c)) {
         ++pos_;
-      } else if (c == '#' || (c == '-' && s_.substr(pos_, 2) == "--" &&
-                              (pos_ + 2 >= s_.size() || IsSpace(s_[pos_ + 2])))) {
+      } else if (c == '#' ||
+                 (c == '-' && s_.substr(pos_, 2) == "--" && (pos_ + 2 >= s_.size() || IsSpace(s_[pos_ + 2])))) {
         size_t nl = s_.find('\n', pos_);
         pos_ = nl == std::string_view::npos ? s_.size() : nl + 1;
       } else if (s_.substr(pos_, 3) == "/*!" || s_.substr(pos_, 4) == "/*M!") {
@@ -233,9 +233,9 @@ Result<StatementHead> ParseStatementHead(std::string_view stmt) {
 
 std::string RewriteInsert(std::string_view stmt, const StatementHead& head, InsertVerb verb,
                           std::string_view qualified_target) {
-  std::string_view prefix = verb == InsertVerb::kReplace ? "REPLACE INTO "
+  std::string_view prefix = verb == InsertVerb::kReplace  ? "REPLACE INTO "
                             : verb == InsertVerb::kIgnore ? "INSERT IGNORE INTO "
-                                                           : "INSERT INTO ";
+                                                          : "INSERT INTO ";
   std::string_view body = stmt.substr(head.name_end);
   std::string out;
   out.reserve(prefix.size() + qualified_target.size() + body.size());
@@ -259,8 +259,7 @@ Result<std::vector<std::string>> ParseCreateTableColumns(std::string_view stmt) 
   Token t = lex.Next();
   if (!IsPunct(t, '(')) return Status::InvalidArgument("CREATE TABLE without a column list");
   static constexpr std::array<std::string_view, 11> kClauses = {
-      "PRIMARY", "KEY", "INDEX", "UNIQUE", "CONSTRAINT", "FOREIGN", "FULLTEXT", "SPATIAL", "CHECK", "PERIOD",
-      "SYSTEM"};
+      "PRIMARY", "KEY", "INDEX", "UNIQUE", "CONSTRAINT", "FOREIGN", "FULLTEXT", "SPATIAL", "CHECK", "PERIOD", "SYSTEM"};
   std::vector<std::string> columns;
   bool element_start = true;
   int depth = 1;
@@ -286,6 +285,17 @@ Result<std::vector<std::string>> ParseCreateTableColumns(std::string_view stmt) 
     }
   }
   return columns;
+}
+
+std::optional<std::string> SetNamesCharset(std::string_view stmt) {
+  HeadLexer lex(stmt);
+  if (!IsWord(lex.Next(), "SET") || !IsWord(lex.Next(), "NAMES")) return std::nullopt;
+  Token name = lex.Next();
+  if (name.type != Token::kWord && name.type != Token::kString && name.type != Token::kIdent) return std::nullopt;
+  std::string_view raw = stmt.substr(name.begin, name.end - name.begin);
+  if (name.type == Token::kString && raw.size() >= 2) raw = raw.substr(1, raw.size() - 2);
+  if (name.type == Token::kIdent) raw = name.text;
+  return AsciiLower(raw);
 }
 
 bool IsUnsafeSessionSet(std::string_view stmt) {

@@ -50,9 +50,9 @@ Result<StatementHead> ParseStatementHead(std::string_view stmt);
 
 // How INSERTs are turned into target statements (DM's on-duplicate-logical).
 enum class InsertVerb : uint8_t {
-  kReplace,      // REPLACE INTO: a duplicate key overwrites the target row
-  kIgnore,       // INSERT IGNORE INTO: a duplicate key keeps the target row
-  kInsert,       // INSERT INTO: a duplicate key fails the load
+  kReplace,  // REPLACE INTO: a duplicate key overwrites the target row
+  kIgnore,   // INSERT IGNORE INTO: a duplicate key keeps the target row
+  kInsert,   // INSERT INTO: a duplicate key fails the load
 };
 
 // Returns `stmt` (a kInsert or kReplace statement, head from
@@ -69,6 +69,10 @@ std::string RewriteCreate(std::string_view stmt, const StatementHead& head, std:
 // The column names of a CREATE TABLE statement, in order (index and
 // constraint clauses skipped). InvalidArgument when there is no column list.
 Result<std::vector<std::string>> ParseCreateTableColumns(std::string_view stmt);
+
+// The character set of a `SET NAMES x [COLLATE y]` statement, lower-cased;
+// nullopt for any other statement.
+std::optional<std::string> SetNamesCharset(std::string_view stmt);
 
 // True when a SET statement touches a setting the loader must not take from a
 // dump file because it risks correctness on the target (sql_log_bin,

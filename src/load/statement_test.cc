@@ -41,7 +41,8 @@ TEST(StatementTest, InsertHeadFindsTheTableName) {
 }
 
 TEST(StatementTest, RewriteInsertKeepsTheBodyBytes) {
-  std::string stmt = std::string("INSERT INTO `t` VALUES\n(1,'\0\xff',\"x\")", 37);
+  constexpr char kInsert[] = "INSERT INTO `t` VALUES\n(1,'\0\xff',\"x\")";
+  std::string stmt(kInsert, sizeof kInsert - 1);
   StatementHead h = Head(stmt);
   std::string body = stmt.substr(h.name_end);
   EXPECT_EQ(RewriteInsert(stmt, h, InsertVerb::kReplace, "`d`.`u`"), "REPLACE INTO `d`.`u`" + body);

@@ -4,7 +4,9 @@
 #include <mysql.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -64,6 +66,42 @@ Status CheckReadable(std::string_view option, const std::string& path) {
 
 std::string Str(const char* s, size_t n) { return s == nullptr ? std::string() : std::string(s, n); }
 
+// The bytes served to the server's request for a LOCAL INFILE. Only
+// LoadDataLocal arms it, so a server can never read a client file.
+struct LocalInfile {
+  std::string_view data;
+  size_t sent = 0;
+  bool armed = false;
+};
+
+// libmariadb's LOCAL INFILE callbacks, reading from LocalInfile::data.
+int InfileInit(void** handle, const char* /*filename*/, void* userdata) {
+  auto* infile = static_cast<LocalInfile*>(userdata);
+  *handle = infile;
+  if (!infile->armed) return 1;  // a request dm did not make
+  infile->armed = false;
+  infile->sent = 0;
+  return 0;
+}
+
+int InfileRead(void* handle, char* buf, unsigned int size) {
+  auto* infile = static_cast<LocalInfile*>(handle);
+  size_t n = std::min<size_t>(size, infile->data.size() - infile->sent);
+  if (n > 0) std::memcpy(buf, infile->data.data() + infile->sent, n);
+  infile->sent += n;
+  return static_cast<int>(n);
+}
+
+void InfileEnd(void* handle) {
+  auto* infile = static_cast<LocalInfile*>(handle);
+  if (infile != nullptr) infile->data = {};
+}
+
+int InfileError(void* /*handle*/, char* message, unsigned int size) {
+  std::snprintf(message, size, "%s", "LOCAL INFILE refused: dm answers only its own LOAD DATA statements");
+  return 2000;  // CR_UNKNOWN_ERROR
+}
+
 }  // namespace
 
 std::string ConnectionOptions::Endpoint() const {
@@ -83,6 +121,7 @@ struct Connection::State {
   uint64_t affected_rows = 0;
   uint64_t last_insert_id = 0;
   uint32_t warning_count = 0;
+  LocalInfile infile;
 
   ~State() {
     if (mysql != nullptr) mysql_close(mysql);
@@ -111,7 +150,9 @@ struct ResultSet::Native {
   }
 };
 
-Connection::Connection(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Connection::Connection(std::unique_ptr<State> state) : state_(std::move(state)) {
+  mysql_set_local_infile_handler(state_->mysql, InfileInit, InfileRead, InfileEnd, InfileError, &state_->infile);
+}
 Connection::Connection(Connection&& other) noexcept = default;
 Connection& Connection::operator=(Connection&& other) noexcept = default;
 Connection::~Connection() = default;
@@ -154,7 +195,8 @@ Result<Connection> Connection::Connect(const ConnectionOptions& options) {
   if (read_timeout > 0) mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   if (write_timeout > 0) mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, options.charset.c_str());
-  // The loader uses LOAD DATA LOCAL INFILE; the server must allow it too.
+  // The loader uses LOAD DATA LOCAL INFILE (the server must allow it too);
+  // requests are answered from memory only (see LoadDataLocal).
   unsigned int local_infile = 1;
   mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &local_infile);
   // Reconnecting behind our back would lose session variables and open
@@ -218,6 +260,15 @@ Status Connection::Execute(std::string_view sql) {
   }
   state_->last_error = 0;
   return Status::OK();
+}
+
+Status Connection::LoadDataLocal(std::string_view sql, std::string_view data) {
+  state_->infile.data = data;
+  state_->infile.armed = true;
+  Status s = Execute(sql);
+  state_->infile.armed = false;
+  state_->infile.data = {};
+  return s;
 }
 
 Result<ResultSet> Connection::Query(std::string_view sql, QueryMode mode) {
