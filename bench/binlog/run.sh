@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Binlog decode benchmark: dm-binlog printing every row versus
 # mariadb-binlog --verbose --base64-output=decode-rows, on the same binlog
-# files in the same run (ISSUE 4's benchmark; never run by ctest).
+# files in the same run, then the decoder alone on the same files in memory
+# (dm-binlog-decode-bench) (ISSUE 4's benchmark; never run by ctest).
 #
 #   bench/binlog/run.sh [--seconds S] [--threads N] [--table-size N] [--no-append]
 #                       [--keep DIR] [--binlogs DIR] [--baseline DM_BINLOG] [--runs N]
+#                       [--build-dir DIR]
 #
 # 1. starts a private MariaDB instance on an allocated port (stopped at exit),
 # 2. runs sysbench oltp_write_only against it for S seconds (default 40),
@@ -13,15 +15,20 @@
 #    5), output to /dev/null, and
 #    prints best and median wall time, MB/s and events/s of the median, and
 #    the ratio of the medians,
-# 5. adds the figures and this command to the binlog section of docs/benchmarks.md.
+# 5. decodes the files in memory (every event, every column value, CRC32
+#    verified; 1 warm-up and N timed passes) and prints best and median
+#    seconds, MB/s, events/s and rows/s of the median pass and the heap
+#    allocations counted during the timed passes,
+# 6. adds the figures and this command to the binlog section of docs/benchmarks.md.
 # --keep DIR copies the binlog files to DIR (for profiling); --binlogs DIR
 # skips steps 1-3 and times the binlog files already in DIR; --baseline BIN
 # also times another dm-binlog build (e.g. before a change) in the same run.
-# Takes 2-3 minutes. Needs build/bin/dm-binlog (cmake --build build --target dm-binlog).
+# Takes 2-3 minutes. Needs dm-binlog and dm-binlog-decode-bench in DIR/bin
+# (--build-dir, default build: cmake --build build --target dm-binlog dm-binlog-decode-bench).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 args="$*"
-seconds=40 threads=4 table_size=20000 runs=5 append=1 keep= binlogs= baseline=
+seconds=40 threads=4 table_size=20000 runs=5 append=1 keep= binlogs= baseline= build_dir=$here/build
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -32,13 +39,18 @@ while [ $# -gt 0 ]; do
     --binlogs) binlogs=$(cd "$2" && pwd); shift 2 ;;
     --baseline) baseline=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --build-dir) build_dir=$(cd "$2" && pwd); shift 2 ;;
     *) echo "usage: $0 [--seconds S] [--threads N] [--table-size N] [--no-append] [--keep DIR] [--binlogs DIR]" \
-            "[--baseline DM_BINLOG] [--runs N]" >&2
+            "[--baseline DM_BINLOG] [--runs N] [--build-dir DIR]" >&2
        exit 2 ;;
   esac
 done
-dm_binlog="$here/build/bin/dm-binlog"
-[ -x "$dm_binlog" ] || { echo "$0: build dm-binlog first (cmake --build build --target dm-binlog)" >&2; exit 1; }
+dm_binlog="$build_dir/bin/dm-binlog"
+decode_bench="$build_dir/bin/dm-binlog-decode-bench"
+for bin in "$dm_binlog" "$decode_bench"; do
+  [ -x "$bin" ] || { echo "$0: build $(basename "$bin") first (cmake --build ${build_dir#"$here/"} --target" \
+                          "dm-binlog dm-binlog-decode-bench)" >&2; exit 1; }
+done
 [ -z "$baseline" ] || [ -x "$baseline" ] || { echo "$0: --baseline $baseline is not executable" >&2; exit 1; }
 
 if [ -n "$binlogs" ]; then
@@ -123,6 +135,14 @@ if [ -n "$baseline" ]; then
 fi
 report+=$'\n\n'"dm-binlog / mariadb-binlog speed (median): **${ratio}x**"
 if [ -n "$baseline" ]; then report+=" (baseline: ${base_ratio}x)"; fi
+# The decoder alone: files read into memory first, no output. Its row shows
+# the heap allocations of all timed passes together, and those made while
+# decoding rows events (the "per row" target of the issue).
+echo "in-memory decode: 1 warm-up + $runs timed passes" >&2
+memory_row=$("$decode_bench" --markdown --passes "$runs" "${files[@]}")
+report+=$'\n\n'"| in-memory decode (no output) | best s | median s | MB/s | events/s | rows/s | heap allocations in the timed passes |"
+report+=$'\n'"|---|---|---|---|---|---|---|"
+report+=$'\n'"$memory_row"
 echo "$report"
 if [ "$append" -eq 1 ]; then
   doc="$here/docs/benchmarks.md"
@@ -137,8 +157,9 @@ last.
 HEAD
   fi
   rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  # Uncommitted changes to what dm-binlog is built from.
-  if ! git -C "$here" diff --quiet HEAD -- src/binlog src/common tools/dm-binlog 2>/dev/null; then
+  # Uncommitted changes to what the binaries are built from (status, not
+  # diff, so new files count too).
+  if [ -n "$(git -C "$here" status --porcelain -- src/binlog src/common tools/dm-binlog bench/binlog 2>/dev/null)" ]; then
     rev+=" with uncommitted changes"
   fi
   entry=$(cat <<DOC
@@ -147,7 +168,8 @@ HEAD
 Command: \`bench/binlog/run.sh${args:+ $args}\`
 (git $rev). Input: binlogs of sysbench
 oltp_write_only on MariaDB $(mariadbd --version 2>/dev/null | awk '{print $3}'): ${#files[@]} files, $mb MB, $events events,
-$rows row changes; each decoder run $runs times over all files (interleaved rounds), single thread.
+$rows row changes; each decoder run $runs times over all files (interleaved rounds), single thread;
+the in-memory decode is \`dm-binlog-decode-bench --passes $runs\` over the same files.
 
 $report
 DOC

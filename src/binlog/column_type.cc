@@ -172,7 +172,7 @@ bool IsNumericColumn(const ColumnMeta& meta, bool mariadb) {
   }
 }
 
-bool IsCharacterColumn(const ColumnMeta& meta) {
+bool IsCharacterColumn(const ColumnMeta& meta, bool mariadb) {
   switch (meta.type) {
     case ColumnType::kString:
       return meta.real_type == ColumnType::kString;
@@ -182,8 +182,9 @@ bool IsCharacterColumn(const ColumnMeta& meta) {
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
     case ColumnType::kLongBlob:
-    case ColumnType::kGeometry:
       return true;
+    case ColumnType::kGeometry:
+      return mariadb;
     default:
       return false;
   }

@@ -13,6 +13,8 @@
 #include "binlog/append_text.h"
 #include "binlog/control_events.h"
 #include "binlog/gtid_events.h"
+#include "binlog/json_diff.h"
+#include "binlog/mysql_json.h"
 #include "binlog/query_event.h"
 #include "binlog/rows_event.h"
 
@@ -193,9 +195,10 @@ void AppendText(const Value& value, const ColumnInfo& column, TextBuffer* out, s
 }
 
 // AppendPrintedValue into std::string or TextBuffer; `text` is scratch for
-// AppendValueText, which writes std::string only.
+// AppendValueText and the JSON decoders, which write std::string only.
 template <class Out>
-void PrintValue(const Value& value, const ColumnInfo& column, Out* out, std::string* text) {
+Status PrintValue(const Value& value, const TableMap& map, size_t index, Out* out, std::string* text) {
+  const ColumnInfo& column = map.columns[index];
   switch (value.kind) {
     case ValueKind::kString:
       // Without a known charset, bytes that are not UTF-8 text are binary.
@@ -204,18 +207,33 @@ void PrintValue(const Value& value, const ColumnInfo& column, Out* out, std::str
       } else {
         AppendQuoted(value.bytes, out);
       }
-      return;
+      return Status::OK();
     case ValueKind::kJson:
+      // MySQL binary JSON as the text MySQL prints for it, quoted like a
+      // string (mysqlbinlog -v does the same).
+      text->clear();
+      DM_RETURN_IF_ERROR(AppendMySqlJsonText(
+          std::span(reinterpret_cast<const uint8_t*>(value.bytes.data()), value.bytes.size()), text));
+      AppendQuoted(*text, out);
+      return Status::OK();
+    case ValueKind::kJsonDiff:
+      // As mysqlbinlog -v: JSON_REPLACE(`col`, '$.path', value), unquoted.
+      text->clear();
+      DM_RETURN_IF_ERROR(AppendJsonDiffText(
+          std::span(reinterpret_cast<const uint8_t*>(value.bytes.data()), value.bytes.size()),
+          JsonDiffColumnReference(map, index), text));
+      out->append(*text);
+      return Status::OK();
     case ValueKind::kGeometry:
       AppendHex(value.bytes, 0, out);
-      return;
+      return Status::OK();
     case ValueKind::kInt:
       AppendInt(value.int_value, out);
-      return;
+      return Status::OK();
     case ValueKind::kUInt:
     case ValueKind::kBit:
       AppendUInt(value.uint_value, out);
-      return;
+      return Status::OK();
     case ValueKind::kDate:
     case ValueKind::kTime:
     case ValueKind::kDateTime:
@@ -226,16 +244,18 @@ void PrintValue(const Value& value, const ColumnInfo& column, Out* out, std::str
       out->push_back('\'');
       AppendText(value, column, out, text);
       out->push_back('\'');
-      return;
+      return Status::OK();
     default:
       AppendText(value, column, out, text);
+      return Status::OK();
   }
 }
 
 }  // namespace
 
-void AppendPrintedValue(const Value& value, const ColumnInfo& column, std::string* out) {
-  PrintValue(value, column, out, nullptr);
+Status AppendPrintedValue(const Value& value, const TableMap& map, size_t index, std::string* out) {
+  std::string text;
+  return PrintValue(value, map, index, out, &text);
 }
 
 EventPrinter::EventPrinter(EventPrinterOptions options, SchemaLookup schemas)
@@ -445,21 +465,26 @@ Status EventPrinter::PrintRows(uint64_t position, const RowsEvent& rows, TextBuf
     out->append("  ");
     out->push_back(RowKindLetter(kind));
     out->push_back(' ');
-    if (kind != RowsKind::kWrite) AppendRow(before_, *map, out);
+    if (kind != RowsKind::kWrite) DM_RETURN_IF_ERROR(AppendRow(before_, *map, position, out));
     if (kind == RowsKind::kUpdate) out->append(" => ");
-    if (kind != RowsKind::kDelete) AppendRow(after_, *map, out);
+    if (kind != RowsKind::kDelete) DM_RETURN_IF_ERROR(AppendRow(after_, *map, position, out));
     out->push_back('\n');
   }
   return reader.status();
 }
 
-void EventPrinter::AppendRow(const std::vector<Value>& values, const TableMap& map, TextBuffer* out) {
+Status EventPrinter::AppendRow(const std::vector<Value>& values, const TableMap& map, uint64_t position,
+                               TextBuffer* out) {
   out->push_back('(');
   for (size_t i = 0; i < map.columns.size(); ++i) {
     if (i > 0) out->append(", ");
-    PrintValue(values[i], map.columns[i], out, &value_text_);
+    if (Status s = PrintValue(values[i], map, i, out, &value_text_); !s.ok()) [[unlikely]] {
+      return s.WithContext(fmt::format("rows event at {}, `{}`.`{}` column {}", position, map.schema, map.table,
+                                       JsonDiffColumnReference(map, i)));
+    }
   }
   out->push_back(')');
+  return Status::OK();
 }
 
 }  // namespace dm::binlog

@@ -9,8 +9,10 @@
 //     U (before...) => (after...) UPDATE_ROWS
 //     D (v1, v2, ...)            DELETE_ROWS
 // Strings are single-quoted with ', \ and control bytes escaped; values of
-// binary columns (charset 63: BINARY, VARBINARY, BLOB, INET6, UUID, ...),
-// JSON and GEOMETRY appear as 0x hex; temporal, ENUM and SET values quoted.
+// binary columns (charset 63: BINARY, VARBINARY, BLOB, INET6, UUID, ...)
+// and GEOMETRY appear as 0x hex; MySQL binary JSON as its text, quoted;
+// temporal, ENUM and SET values quoted; MySQL partial JSON updates as
+// mysqlbinlog prints them: JSON_REPLACE(`col`, '$.a', 1) (json_diff.h).
 //
 // The printer tracks the FORMAT_DESCRIPTION and the TABLE_MAPs it has seen;
 // rows events need their TABLE_MAP first (BinlogTableMapMissing otherwise).
@@ -63,7 +65,8 @@ class EventPrinter {
  private:
   Status PrintBody(const RawEvent& event, TextBuffer* out);
   Status PrintRows(uint64_t position, const RowsEvent& rows, TextBuffer* out);
-  void AppendRow(const std::vector<Value>& values, const TableMap& map, TextBuffer* out);
+  // Fails (Corruption) on a malformed MySQL JSON value or JSON diff.
+  Status AppendRow(const std::vector<Value>& values, const TableMap& map, uint64_t position, TextBuffer* out);
 
   const EventPrinterOptions options_;
   const SchemaLookup schemas_;
@@ -80,7 +83,9 @@ class EventPrinter {
   uint64_t row_changes_ = 0;
 };
 
-// Appends `value` of `column` as the printer shows it (see above).
-void AppendPrintedValue(const Value& value, const ColumnInfo& column, std::string* out);
+// Appends `value` of column `index` of `map` as the printer shows it (see
+// above). Corruption for malformed MySQL binary JSON or JSON diffs.
+// REQUIRES: index < map.columns.size().
+[[nodiscard]] Status AppendPrintedValue(const Value& value, const TableMap& map, size_t index, std::string* out);
 
 }  // namespace dm::binlog

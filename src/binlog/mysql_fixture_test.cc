@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "binlog/gtid_events.h"
+#include "binlog/json_diff.h"
 #include "binlog/mysql_json.h"
 #include "binlog/rows_event.h"
 #include "binlog/table_map.h"
@@ -134,6 +136,148 @@ TEST_F(MySqlFixtureTest, VirtualJsonColumnInUpdates) {
   EXPECT_NE(before[0][2].find("at offset"), std::string::npos) << before[0][2];
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0][2], "{\"a\": 1234}");
+}
+
+// The TABLE_MAP of vt_commerce.customer as MySQL writes it for the schema the
+// source suite states (it publishes no TABLE_MAP bytes): table id 176, flags
+// 1, BIGINT, VARBINARY(128) (VARCHAR, max 128 bytes), JSON (4-byte length),
+// the last two nullable.
+std::vector<uint8_t> CustomerTableMap() {
+  EventBuilder b;
+  b.U48(176).U16(1).U8(11).Bytes("vt_commerce").U8(0).U8(8).Bytes("customer").U8(0);
+  b.Packed(3).U8(8).U8(15).U8(245);
+  b.Packed(3).U16(128).U8(4);
+  b.U8(0x06);
+  return b.Build(EventType::kTableMap, /*checksum=*/false);
+}
+
+TEST_F(MySqlFixtureTest, PartialJsonUpdatesPrintAsMysqlbinlogDoes) {
+  const auto events = LoadFixture("vitess_partial_json_update.hex");
+  ASSERT_EQ(events.size(), 4u);
+  const FormatDescription format = TestFormat(false, ServerFlavor::kMySql);
+  const std::vector<uint8_t> map_event = CustomerTableMap();
+  auto map = DecodeTableMap(ViewOf(map_event), format);
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+  // Expected text: the source suite's mysqlbinlog -vvv output for each event,
+  // its "\n###      " line breaks between nested calls written as spaces.
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {R"({"role": "manager", "salary": 100})", "JSON_REPLACE(@3, '$.role', 'IC')"},
+      {R"({"role": "manager", "salary": 99})", "JSON_REMOVE(@3, '$.salary')"},
+      {R"({"day": "monday", "role": "manager", "salary": 99, "favorite_color": "red"})",
+       "JSON_INSERT(JSON_REMOVE(JSON_REPLACE(@3, '$.day', 'tuesday'), '$.favorite_color'), '$.hobby', 'skiing')"},
+      {R"({"role": "manager", "salary": 99})", "JSON_REPLACE(@3, '$.salary', null)"},
+  };
+  const std::vector<std::string> emails = {"alice@domain.com", "bob@domain.com", "charlie@domain.com",
+                                           "dan@domain.com"};
+  for (size_t e = 0; e < events.size(); ++e) {
+    SCOPED_TRACE(e);
+    std::string scratch;
+    auto rows = DecodeRowsEvent(ViewOf(events[e].bytes), format, &scratch);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_TRUE(rows->traits.partial);
+    RowsReader reader(*rows, *map);
+    std::vector<Value> before(3), after(3);
+    ASSERT_TRUE(reader.HasNext());
+    ASSERT_TRUE(reader.Next(before, after).ok()) << reader.status().ToString();
+    EXPECT_FALSE(reader.HasNext());
+    EXPECT_EQ(before[0].int_value, static_cast<int64_t>(e + 1));
+    EXPECT_EQ(after[0].int_value, static_cast<int64_t>(e + 1));
+    EXPECT_EQ(before[1].bytes, emails[e]);
+    EXPECT_EQ(after[1].bytes, emails[e]);
+    ASSERT_EQ(before[2].kind, ValueKind::kJson);
+    std::string text;
+    ASSERT_TRUE(AppendValueTextWithJson(before[2], map->columns[2], &text).ok());
+    EXPECT_EQ(text, want[e].first);
+    ASSERT_EQ(after[2].kind, ValueKind::kJsonDiff);
+    text.clear();
+    Status s = AppendJsonDiffText(std::span(reinterpret_cast<const uint8_t*>(after[2].bytes.data()),
+                                            after[2].bytes.size()),
+                                  JsonDiffColumnReference(*map, 2), &text);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(text, want[e].second);
+  }
+}
+
+TEST(MySqlFixtureGtidTest, GtidEventsOfMysql57And80) {
+  const auto events = LoadFixture("go_mysql_gtid_events.hex");
+  ASSERT_EQ(events.size(), 3u);
+  const FormatDescription format = TestFormat(false, ServerFlavor::kMySql);
+  std::vector<MySqlGtidEvent> gtids;
+  for (const FixtureEvent& e : events) {
+    auto g = DecodeMySqlGtid(ViewOf(e.bytes), format);
+    ASSERT_TRUE(g.ok()) << g.status().ToString();
+    gtids.push_back(*g);
+  }
+  // 5.7 source relayed by an 8.0.19 replica: the replica's commit time and
+  // version, the source's fields zero. (Values the source suite asserts.)
+  EXPECT_EQ(gtids[0].immediate_commit_timestamp, 1583812517644225u);
+  EXPECT_EQ(gtids[0].original_commit_timestamp, 0u);
+  EXPECT_EQ(gtids[0].transaction_length, 965u);
+  EXPECT_EQ(gtids[0].immediate_server_version, 80019u);
+  EXPECT_EQ(gtids[0].original_server_version, 0u);
+  // 5.7 alone: nothing past the logical clock.
+  EXPECT_FALSE(gtids[1].immediate_commit_timestamp.has_value());
+  EXPECT_FALSE(gtids[1].transaction_length.has_value());
+  EXPECT_FALSE(gtids[1].immediate_server_version.has_value());
+  // 8.0.19 alone: both timestamps equal, both versions present.
+  EXPECT_EQ(gtids[2].immediate_commit_timestamp, 1583813191872618u);
+  EXPECT_EQ(gtids[2].original_commit_timestamp, 1583813191872618u);
+  EXPECT_EQ(gtids[2].transaction_length, 963u);
+  EXPECT_EQ(gtids[2].immediate_server_version, 80019u);
+  EXPECT_EQ(gtids[2].original_server_version, 80019u);
+  // The GTIDs and logical clocks in the bytes.
+  EXPECT_EQ(gtids[0].GtidText(), "5aa72a7f-44a8-11ea-947f-0242ac190002:258");
+  EXPECT_EQ(gtids[0].last_committed, 118);
+  EXPECT_EQ(gtids[0].sequence_number, 119);
+  EXPECT_EQ(gtids[1].GtidText(), "5aa72a7f-44a8-11ea-947f-0242ac190002:259");
+  EXPECT_EQ(gtids[1].last_committed, 53);
+  EXPECT_EQ(gtids[1].sequence_number, 54);
+  EXPECT_EQ(gtids[2].GtidText(), "5ccc1033-44a8-11ea-bd59-0242ac190003:119");
+  EXPECT_EQ(gtids[2].last_committed, 120);
+  EXPECT_EQ(gtids[2].sequence_number, 121);
+}
+
+TEST(MySqlFixtureTableMapTest, Mysql80FullMetadataOfEveryColumnType) {
+  const auto events = LoadFixture("go_mysql_table_map_full_metadata.hex");
+  ASSERT_EQ(events.size(), 2u);
+  const FormatDescription format = TestFormat(false, ServerFlavor::kMySql);
+  auto map = DecodeTableMap(ViewOf(events[0].bytes), format);
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+  EXPECT_FALSE(map->mariadb);
+  EXPECT_EQ(map->schema, "test");
+  EXPECT_EQ(map->table, "_types");
+  ASSERT_EQ(map->columns.size(), 51u);
+  const std::vector<std::string> names = {
+      "b_bit", "n_boolean", "n_tinyint", "n_smallint", "n_mediumint", "n_int", "n_bigint", "n_decimal", "n_float",
+      "n_double", "nu_tinyint", "nu_smallint", "nu_mediumint", "nu_int", "nu_bigint", "nu_decimal", "nu_float",
+      "nu_double", "t_year", "t_date", "t_time", "t_ftime", "t_datetime", "t_fdatetime", "t_timestamp",
+      "t_ftimestamp", "c_char", "c_varchar", "c_binary", "c_varbinary", "c_tinyblob", "c_blob", "c_mediumblob",
+      "c_longblob", "c_tinytext", "c_text", "c_mediumtext", "c_longtext", "e_enum", "s_set", "g_geometry", "j_json",
+      "s_set2", "e_enum2", "g_geometrycollection", "g_multipolygon", "g_multilinestring", "g_multipoint",
+      "g_polygon", "g_linestring", "g_point"};
+  for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(map->columns[i].name, names[i]) << i;
+  // Signedness: the nu_* columns (10-17) are unsigned, the n_* ones not.
+  for (size_t i = 1; i <= 17; ++i) EXPECT_EQ(map->columns[i].is_unsigned, i >= 10) << names[i];
+  // Collations (the source suite's map): 28 gbk_chinese_ci, 63 binary, 224 utf8mb4_unicode_ci.
+  const std::vector<std::pair<size_t, uint32_t>> charsets = {{26, 28},  {27, 224}, {28, 63},  {29, 63},
+                                                             {30, 63},  {31, 63},  {32, 63},  {33, 63},
+                                                             {34, 224}, {35, 224}, {36, 224}, {37, 224}};
+  for (const auto& [column, charset] : charsets) EXPECT_EQ(map->columns[column].charset, charset) << names[column];
+  EXPECT_EQ(map->columns[38].elements, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(map->columns[39].elements, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(map->columns[42].elements, (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(map->columns[43].elements, (std::vector<std::string>{"c", "d"}));
+  const std::vector<std::pair<size_t, uint32_t>> geometry = {{40, 0}, {44, 7}, {45, 6}, {46, 5},
+                                                             {47, 4}, {48, 3}, {49, 2}, {50, 1}};
+  for (const auto& [column, type] : geometry) EXPECT_EQ(map->columns[column].geometry_type, type) << names[column];
+  EXPECT_EQ(map->columns[41].meta.type, ColumnType::kJson);
+
+  // _prim2: PRIMARY KEY (id1, id2(10)) as PRIMARY_KEY_WITH_PREFIX.
+  auto prim = DecodeTableMap(ViewOf(events[1].bytes), format);
+  ASSERT_TRUE(prim.ok()) << prim.status().ToString();
+  ASSERT_EQ(prim->columns.size(), 4u);
+  EXPECT_EQ(prim->columns[1].name, "id1");
+  EXPECT_EQ(prim->primary_key, (std::vector<PrimaryKeyPart>{{1, 0}, {3, 10}}));
 }
 
 }  // namespace

@@ -138,6 +138,7 @@ std::string_view ValueKindName(ValueKind kind) {
     case ValueKind::kString: return "string";
     case ValueKind::kJson: return "json";
     case ValueKind::kGeometry: return "geometry";
+    case ValueKind::kJsonDiff: return "json_diff";
   }
   return "unknown";
 }
@@ -409,7 +410,8 @@ void AppendValueText(const Value& value, const ColumnInfo& column, std::string* 
       out->append(BinaryZeroPadding(value, column), '\0');
       break;
     case ValueKind::kJson:
-    case ValueKind::kGeometry: out->append(value.bytes); break;
+    case ValueKind::kGeometry:
+    case ValueKind::kJsonDiff: out->append(value.bytes); break;
   }
 }
 

@@ -36,6 +36,8 @@ enum class ValueKind : uint8_t {
   kString,     // bytes: CHAR, VARCHAR, TEXT, BLOB, BINARY; charset from the column
   kJson,       // bytes: MySQL binary JSON (MariaDB's JSON arrives as kString)
   kGeometry,   // bytes: 4-byte little-endian SRID, then WKB
+  kJsonDiff,   // bytes: the diff list of a MySQL partial JSON update (json_diff.h), after images of
+               // PARTIAL_UPDATE_ROWS only
 };
 std::string_view ValueKindName(ValueKind kind);
 
@@ -82,6 +84,8 @@ size_t BinaryZeroPadding(const Value& value, const ColumnInfo& column);
 // values with the column's fractional digits, ENUM/SET by member names when
 // known (else by number), BIT as its number, string and binary bytes
 // unchanged (BINARY(n) re-padded with its zero bytes), "NULL" for NULL and "(absent)" for a column not in the image.
+// JSON values and JSON diffs are appended in their binary form (see
+// mysql_json.h and json_diff.h for their text).
 void AppendValueText(const Value& value, const ColumnInfo& column, std::string* out);
 
 }  // namespace dm::binlog

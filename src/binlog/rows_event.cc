@@ -5,12 +5,15 @@
 #include <bit>
 
 #include "binlog/compression.h"
+#include "binlog/json_diff.h"
 
 namespace dm::binlog {
 namespace {
 
 // MySQL v2 extra-data type of the partition info.
 constexpr uint8_t kExtraDataPartitionInfo = 1;
+// PARTIAL_UPDATE_ROWS value_options bit: JSON columns may hold diffs.
+constexpr uint64_t kPartialJsonUpdates = 1;
 
 size_t CountPresent(std::span<const uint8_t> bitmap, size_t columns) {
   size_t n = 0;
@@ -94,14 +97,26 @@ RowsReader::RowsReader(const RowsEvent& event, const TableMap& map)
   }
   present_before_ = CountPresent(event.columns_before, event.column_count);
   present_after_ = CountPresent(event.columns_after, event.column_count);
+  if (event.traits.partial) {
+    for (const ColumnInfo& column : map.columns) json_columns_ += column.meta.type == ColumnType::kJson ? 1 : 0;
+  }
 }
 
-void RowsReader::ReadImage(std::span<const uint8_t> present, size_t present_count, std::span<Value> out) {
+void RowsReader::ReadImage(std::span<const uint8_t> present, size_t present_count, std::span<Value> out,
+                           std::span<const uint8_t> partial_json) {
   std::span<const uint8_t> nulls = reader_.ReadSpan((present_count + 7) / 8, "null bitmap");
   if (!reader_.ok()) return;
-  size_t j = 0;  // index among present columns
+  size_t j = 0;       // index among present columns
+  size_t json = 0;    // index among JSON columns, present or not
   for (size_t i = 0; i < out.size(); ++i) {
     Value& v = out[i];
+    // The partial bit is counted before the presence check: the bitmap has a
+    // bit for every JSON column of the table.
+    bool diff = false;
+    if (!partial_json.empty() && map_.columns[i].meta.type == ColumnType::kJson) {
+      diff = ((partial_json[json / 8] >> (json % 8)) & 1) != 0;
+      ++json;
+    }
     if (((present[i / 8] >> (i % 8)) & 1) == 0) {
       v.kind = ValueKind::kAbsent;
       continue;
@@ -109,7 +124,11 @@ void RowsReader::ReadImage(std::span<const uint8_t> present, size_t present_coun
     if ((nulls[j / 8] >> (j % 8)) & 1) {
       v.kind = ValueKind::kNull;
     } else {
-      DecodeValue(map_.columns[i], reader_, &v);
+      if (diff) [[unlikely]] {
+        DecodeJsonDiffValue(map_.columns[i], reader_, &v);
+      } else {
+        DecodeValue(map_.columns[i], reader_, &v);
+      }
       if (!reader_.ok()) return;
     }
     ++j;
@@ -128,20 +147,16 @@ Status RowsReader::Next(std::span<Value> before, std::span<Value> after) {
   }
   const size_t start = reader_.position();
   if (wants_before) ReadImage(event_.columns_before, present_before_, before);
+  std::span<const uint8_t> partial_json;
   if (event_.traits.partial && reader_.ok()) {
-    // PARTIAL_UPDATE_ROWS: value_options between the images; bit 0 announces
-    // JSON columns logged as diffs, which dm does not decode yet.
+    // PARTIAL_UPDATE_ROWS: value_options between the images; bit 0
+    // (PARTIAL_JSON_UPDATES) adds a bitmap of the JSON columns logged as diffs.
     const uint64_t options = reader_.ReadPackedInt("value_options");
-    if (reader_.ok() && (options & 1) != 0) {
-      status_ = Status(StatusCode::kFailedPrecondition,
-                       fmt::format("partial JSON updates at position {} are not supported yet; set "
-                                   "binlog_row_value_options='' on the upstream",
-                                   event_.position),
-                       ErrorCode::kBinlogUnsupportedColumnType);
-      return status_;
+    if (reader_.ok() && (options & kPartialJsonUpdates) != 0 && json_columns_ > 0) {
+      partial_json = reader_.ReadSpan((json_columns_ + 7) / 8, "partial JSON bitmap");
     }
   }
-  if (wants_after) ReadImage(event_.columns_after, present_after_, after);
+  if (wants_after) ReadImage(event_.columns_after, present_after_, after, partial_json);
   if (reader_.ok() && reader_.position() == start) {
     // An image of zero columns consumes nothing: refuse rather than loop.
     reader_.Fail("row image of no columns");

@@ -73,19 +73,26 @@ class RowsReader {
   // Decodes the next row change. WRITE fills `after`, DELETE `before`, UPDATE
   // both; each span must hold map.columns.size() values (kInternal if not),
   // the other may be empty. Columns missing from an image become kAbsent.
+  // In the after image of PARTIAL_UPDATE_ROWS a JSON column logged as
+  // changes (binlog_row_value_options=PARTIAL_JSON) becomes kJsonDiff.
   // After an error every call returns it again.
   Status Next(std::span<Value> before, std::span<Value> after);
 
   const Status& status() const { return status_; }
 
  private:
-  void ReadImage(std::span<const uint8_t> present, size_t present_count, std::span<Value> out);
+  // Reads one row image. `partial_json` (PARTIAL_UPDATE_ROWS after images
+  // only, else empty) has one bit per JSON column of the table, present in
+  // the image or not: set when that column holds a diff list.
+  void ReadImage(std::span<const uint8_t> present, size_t present_count, std::span<Value> out,
+                 std::span<const uint8_t> partial_json = {});
 
   const RowsEvent& event_;
   const TableMap& map_;
   EventReader reader_;
   size_t present_before_ = 0;
   size_t present_after_ = 0;
+  size_t json_columns_ = 0;  // JSON columns of the table (PARTIAL_UPDATE_ROWS)
   Status status_;
 };
 

@@ -70,11 +70,17 @@ void ReadOptionalField(OptionalMetadataType type, EventReader& r, TableMap* map)
       break;
     }
     case OptionalMetadataType::kDefaultCharset:
-      ReadDefaultCharset(r, ColumnsWhere(*map, IsCharacterColumn), map);
+    case OptionalMetadataType::kColumnCharset: {
+      const bool mariadb = map->mariadb;
+      const std::vector<uint32_t> columns =
+          ColumnsWhere(*map, [&](const ColumnMeta& m) { return IsCharacterColumn(m, mariadb); });
+      if (type == OptionalMetadataType::kDefaultCharset) {
+        ReadDefaultCharset(r, columns, map);
+      } else {
+        ReadColumnCharsets(r, columns, map);
+      }
       break;
-    case OptionalMetadataType::kColumnCharset:
-      ReadColumnCharsets(r, ColumnsWhere(*map, IsCharacterColumn), map);
-      break;
+    }
     case OptionalMetadataType::kColumnName:
       for (auto& column : map->columns) column.name = std::string(r.ReadPackedString("column name"));
       break;

@@ -4,7 +4,7 @@
 //
 //   dm-binlog [-v] FILE...
 //   dm-binlog [-v] --host H --port P --user U [--password PW | env MYSQL_PWD]
-//             (--start-file F [--start-pos N] | --gtid 0-1-100,...)
+//             (--start-file F [--start-pos N] | --gtid 0-1-100,... | --gtid uuid:1-100,...)
 //             [--stop-never] [--count N] [--server-id ID]
 //
 // Without --stop-never a live read stops at the end of the upstream's binlog
@@ -57,7 +57,9 @@ void AddFlags(CLI::App& app, Flags& f) {
   app.add_option("--password,-p", f.password, "upstream password")->envname("MYSQL_PWD");
   app.add_option("--start-file", f.start_file, "binlog file to start at (default: the upstream's first)");
   app.add_option("--start-pos", f.start_pos, "offset to start at in --start-file")->capture_default_str();
-  app.add_option("--gtid", f.gtid, "start after this MariaDB GTID position (domain-server-seq,...); '' = all");
+  app.add_option("--gtid", f.gtid,
+                 "start after this GTID position: MariaDB domain-server-seq,... or a MySQL GTID set uuid:1-5,...; "
+                 "'' = all");
   app.add_flag("--stop-never", f.stop_never, "keep waiting for new events at the end of the binlog");
   app.add_option("--count", f.count, "stop after this many events (0: no limit)");
   app.add_option("--server-id", f.server_id, "replica server id (default: a free id above 429496729)");

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
+
+#include "binlog/client/mysql_gtid_dump.h"
 
 namespace dm::binlog::client {
 
@@ -43,16 +46,77 @@ uint64_t ExtendLogPosition(uint64_t stream_position, uint32_t log_pos, uint32_t 
   return end;
 }
 
+namespace {
+
+bool ContainsIgnoringCase(std::string_view text, std::string_view word) {
+  return std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         }) != text.end();
+}
+
+// `query` without surrounding spaces and trailing semicolons.
+std::string_view TrimQuery(std::string_view query) {
+  while (!query.empty() && std::isspace(static_cast<unsigned char>(query.front()))) query.remove_prefix(1);
+  while (!query.empty() && (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';')) {
+    query.remove_suffix(1);
+  }
+  return query;
+}
+
+}  // namespace
+
+ServerFlavor DetectServerFlavor(std::string_view version, std::string_view version_comment) {
+  return ContainsIgnoringCase(version, "mariadb") || ContainsIgnoringCase(version_comment, "mariadb")
+             ? ServerFlavor::kMariaDb
+             : ServerFlavor::kMySql;
+}
+
+Result<DumpRequest> BuildDumpRequest(const DumpStart& start) {
+  DumpRequest request;
+  const bool mariadb = start.flavor == ServerFlavor::kMariaDb;
+  if (mariadb) {
+    request.statements.push_back(fmt::format("SET @mariadb_slave_capability = {}", kMariaSlaveCapabilityGtid));
+  }
+  if (!start.gtid) {
+    uint16_t flags = start.non_blocking ? kDumpFlagNonBlock : 0;
+    if (mariadb && start.annotate_rows) flags |= kDumpFlagSendAnnotateRows;
+    DM_ASSIGN_OR_RETURN(request.body,
+                        BuildBinlogDumpCommand(start.position.file, start.position.offset, flags, start.server_id));
+    request.command = kComBinlogDump;
+    request.stream_start = start.position;
+    return request;
+  }
+  // GTID mode: the server finds the first file itself and announces it with
+  // a fake ROTATE.
+  request.stream_start = Position{"", kFirstEventOffset};
+  if (mariadb) {
+    // The state is digits, '-' and ',' only (MariaDbGtidState::ToString).
+    request.statements.push_back(fmt::format("SET @slave_connect_state = '{}'", start.mariadb_gtids.ToString()));
+    uint16_t flags = start.non_blocking ? kDumpFlagNonBlock : 0;
+    if (start.annotate_rows) flags |= kDumpFlagSendAnnotateRows;
+    DM_ASSIGN_OR_RETURN(request.body, BuildBinlogDumpCommand("", kFirstEventOffset, flags, start.server_id));
+    request.command = kComBinlogDump;
+    return request;
+  }
+  const uint16_t flags = start.non_blocking ? kDumpGtidFlagNonBlock : 0;
+  DM_ASSIGN_OR_RETURN(request.body,
+                      BuildBinlogDumpGtidCommand("", kFirstEventOffset, flags, start.server_id, start.mysql_gtids));
+  request.command = kComBinlogDumpGtid;
+  return request;
+}
+
+bool IsBeginQuery(std::string_view query) {
+  query = TrimQuery(query);
+  return query.size() == 5 && ContainsIgnoringCase(query, "BEGIN");
+}
+
 bool IsUnpositionedEvent(const EventHeader& header) {
   return header.next_position == 0 || (header.flags & kFlagArtificial) != 0 ||
          header.type == EventType::kHeartbeat || header.type == EventType::kHeartbeatV2;
 }
 
 bool IsGroupEndQuery(std::string_view query) {
-  while (!query.empty() && std::isspace(static_cast<unsigned char>(query.front()))) query.remove_prefix(1);
-  while (!query.empty() && (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';')) {
-    query.remove_suffix(1);
-  }
+  query = TrimQuery(query);
   auto starts_with = [&](std::string_view word) {
     if (query.size() < word.size()) return false;
     for (size_t i = 0; i < word.size(); ++i) {

@@ -15,9 +15,20 @@
 
 #include "binlog/event_header.h"
 #include "binlog/format_description.h"
+#include "binlog/gtid_state.h"
+#include "binlog/location.h"
+#include "binlog/mysql_gtid_set.h"
 #include "common/status.h"
 
 namespace dm::binlog::client {
+
+// The command byte of COM_BINLOG_DUMP (both flavors).
+inline constexpr uint8_t kComBinlogDump = 0x12;
+
+// MARIA_SLAVE_CAPABILITY_GTID, the @mariadb_slave_capability a replica
+// announces: it understands GTID events, so the server sends them instead of
+// dummy events.
+inline constexpr int kMariaSlaveCapabilityGtid = 4;
 
 // COM_BINLOG_DUMP flags.
 inline constexpr uint16_t kDumpFlagNonBlock = 0x01;            // EOF at the end of the binlog instead of waiting
@@ -29,6 +40,48 @@ inline constexpr uint16_t kDumpFlagSendAnnotateRows = 0x02;    // MariaDB: send 
 // cannot be asked for offsets past 4 GiB this way (use GTID mode).
 Result<std::vector<uint8_t>> BuildBinlogDumpCommand(std::string_view file, uint64_t position, uint16_t flags,
                                                     uint32_t server_id);
+
+// The upstream's flavor from its version string (VERSION(), or the version
+// of the handshake) and @@version_comment: MariaDB when either names MariaDB
+// (case-insensitively; some builds and proxies rewrite the version but keep
+// the comment), else MySQL (Percona Server and other MySQL builds too).
+ServerFlavor DetectServerFlavor(std::string_view version, std::string_view version_comment);
+
+// Where and how a dump starts.
+struct DumpStart {
+  ServerFlavor flavor = ServerFlavor::kMariaDb;
+  // GTID mode streams every event group after the GTIDs below; position mode
+  // streams from `position`.
+  bool gtid = false;
+  Position position;
+  MariaDbGtidState mariadb_gtids;  // GTID mode, MariaDB: the @slave_connect_state
+  MySqlGtidSet mysql_gtids;        // GTID mode, MySQL: the transactions already executed
+  uint32_t server_id = 0;
+  bool non_blocking = false;   // end the stream at the end of the binlog
+  bool annotate_rows = false;  // MariaDB: send ANNOTATE_ROWS events
+};
+
+// The flavor-specific part of starting a dump, decided without a server:
+//   MariaDB, position mode: COM_BINLOG_DUMP(file, position);
+//   MariaDB, GTID mode:     SET @slave_connect_state, COM_BINLOG_DUMP("", 4);
+//   MySQL, position mode:   COM_BINLOG_DUMP(file, position);
+//   MySQL, GTID mode:       COM_BINLOG_DUMP_GTID("", 4, the executed set).
+// MariaDB sessions also announce @mariadb_slave_capability (GTID events
+// instead of dummies). Statements common to both flavors (checksum,
+// heartbeat period) are the caller's.
+struct DumpRequest {
+  std::vector<std::string> statements;  // to execute, in order, before the command
+  uint8_t command = kComBinlogDump;     // kComBinlogDump or kComBinlogDumpGtid
+  std::vector<uint8_t> body;            // the command's bytes after the command byte
+  Position stream_start;                // where the server starts ("", 4 in GTID mode)
+};
+// InvalidArgument when the start cannot be requested (an offset past 4 GiB
+// in position mode).
+Result<DumpRequest> BuildDumpRequest(const DumpStart& start);
+
+// True when `query` is the BEGIN that opens a transaction's events (MySQL
+// logs a DDL as a GTID event and the statement alone, without BEGIN).
+bool IsBeginQuery(std::string_view query);
 
 // What one packet of the dump stream carries. Error packets never reach
 // here: libmariadb turns them into client errors while reading.

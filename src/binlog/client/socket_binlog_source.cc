@@ -24,9 +24,6 @@ using client::PacketKind;
 // libmariadb's packet_error ((unsigned int)-1), spelled without its C cast.
 constexpr unsigned long kPacketError = 0xffffffffUL;
 constexpr int kErMasterFatalReadingBinlog = 1236;
-// MARIA_SLAVE_CAPABILITY_GTID: the replica understands GTID events, so the
-// server sends them instead of dummy events.
-constexpr int kMariaSlaveCapabilityGtid = 4;
 
 // A free replica server id, as DM: the upstream's own id and its current
 // replicas' ids are avoided. SHOW SLAVE HOSTS needs a privilege replicas may
@@ -53,21 +50,33 @@ Result<uint32_t> PickServerId(mysql::Connection& conn) {
 }  // namespace
 
 Result<std::unique_ptr<SocketBinlogSource>> SocketBinlogSource::Open(SocketBinlogSourceOptions options) {
-  MariaDbGtidState gtid_state;
+  StartGtids start;
   if (options.use_gtid) {
-    DM_ASSIGN_OR_RETURN(gtid_state, MariaDbGtidState::Parse(options.start_gtid));
+    // MySQL's sets name sources by UUID followed by ':'; MariaDB's states
+    // never hold one. Which flavor the upstream is shows only once connected.
+    if (options.start_gtid.find(':') != std::string::npos) {
+      DM_ASSIGN_OR_RETURN(start.mysql, MySqlGtidSet::Parse(options.start_gtid));
+      start.flavor = ServerFlavor::kMySql;
+    } else {
+      DM_ASSIGN_OR_RETURN(start.mariadb, MariaDbGtidState::Parse(options.start_gtid));
+      if (!start.mariadb.empty()) start.flavor = ServerFlavor::kMariaDb;
+    }
   } else if (options.start.offset > UINT32_MAX) {
     return Status::InvalidArgument(fmt::format(
         "binlog position {} is past 4 GiB, which COM_BINLOG_DUMP cannot address; start from a GTID instead",
         options.start.ToString()));
   }
-  auto source = std::make_unique<SocketBinlogSource>(Token{}, std::move(options), std::move(gtid_state));
+  auto source = std::make_unique<SocketBinlogSource>(Token{}, std::move(options), std::move(start));
   DM_RETURN_IF_ERROR(source->Connect());
   return source;
 }
 
-SocketBinlogSource::SocketBinlogSource(Token, SocketBinlogSourceOptions options, MariaDbGtidState gtid_state)
-    : options_(std::move(options)), server_id_(options_.server_id), gtid_state_(std::move(gtid_state)) {
+SocketBinlogSource::SocketBinlogSource(Token, SocketBinlogSourceOptions options, StartGtids start)
+    : options_(std::move(options)),
+      server_id_(options_.server_id),
+      start_gtid_flavor_(start.flavor),
+      gtid_state_(std::move(start.mariadb)),
+      mysql_gtid_set_(std::move(start.mysql)) {
   gtid_state_known_ = options_.use_gtid;
   if (!options_.use_gtid) {
     file_ = options_.start.file;
@@ -96,8 +105,14 @@ void SocketBinlogSource::Disconnect() {
   conn_.reset();
 }
 
+std::string SocketBinlogSource::gtid_state() const {
+  return flavor_ == ServerFlavor::kMySql ? mysql_gtid_set_.ToString() : gtid_state_.ToString();
+}
+
 std::string SocketBinlogSource::StartDescription() const {
-  if (gtid_dump_) return fmt::format("GTID position '{}'", gtid_state_.ToString());
+  if (gtid_dump_) {
+    return fmt::format("{} '{}'", flavor_ == ServerFlavor::kMySql ? "GTID set" : "GTID position", gtid_state());
+  }
   return fmt::format("binlog position {}", Position{file_, position_}.ToString());
 }
 
@@ -112,6 +127,8 @@ Status SocketBinlogSource::Connect() {
     copt.read_timeout = std::max(copt.read_timeout, need);
   }
   DM_ASSIGN_OR_RETURN(mysql::Connection conn, mysql::Connection::Connect(copt));
+  DM_ASSIGN_OR_RETURN(mysql::Value version_comment, conn.QueryValue("SELECT @@version_comment"));
+  flavor_ = client::DetectServerFlavor(conn.server_version(), version_comment.value_or(""));
 
   // Past 4 GiB only GTID mode can name the resume point.
   gtid_dump_ = options_.use_gtid || position_ > UINT32_MAX;
@@ -122,11 +139,11 @@ Status SocketBinlogSource::Connect() {
                               Position{file_, position_}.ToString()),
                   ErrorCode::kBinlogDumpFailed);
   }
-  if (gtid_dump_ && !conn.is_mariadb()) {
-    return Status::InvalidArgument(fmt::format(
-        "{} is MySQL {}: GTID streaming from MySQL (COM_BINLOG_DUMP_GTID) is not implemented; start from a "
-        "binlog file and position",
-        conn.endpoint(), conn.server_version()));
+  if (gtid_dump_ && start_gtid_flavor_ && *start_gtid_flavor_ != flavor_) {
+    return Status::InvalidArgument(fmt::format("{} is {} {}, but the start GTID '{}' is in {}'s form", conn.endpoint(),
+                                               flavor_ == ServerFlavor::kMySql ? "MySQL" : "MariaDB",
+                                               conn.server_version(), options_.start_gtid,
+                                               *start_gtid_flavor_ == ServerFlavor::kMySql ? "MySQL" : "MariaDB"));
   }
   if (server_id_ == 0) {
     DM_ASSIGN_OR_RETURN(server_id_, PickServerId(conn));
@@ -136,39 +153,44 @@ Status SocketBinlogSource::Connect() {
   // events exactly as in its files once the replica says it does.
   DM_RETURN_IF_ERROR(conn.Execute("SET @master_binlog_checksum = @@global.binlog_checksum"));
   DM_ASSIGN_OR_RETURN(mysql::Value checksum, conn.QueryValue("SELECT @master_binlog_checksum"));
-  DM_RETURN_IF_ERROR(conn.Execute(fmt::format("SET @mariadb_slave_capability = {}", kMariaSlaveCapabilityGtid)));
   if (options_.heartbeat_period.count() > 0) {
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.heartbeat_period).count();
     DM_RETURN_IF_ERROR(conn.Execute(fmt::format("SET @master_heartbeat_period = {}", ns)));
   }
-  std::string file = file_;
-  uint64_t offset = position_;
+  // On a reconnect in GTID mode the states hold what was delivered up to the
+  // last complete transaction, so the server resumes right after it.
+  client::DumpStart start;
+  start.flavor = flavor_;
+  start.gtid = gtid_dump_;
+  start.position = Position{file_, position_};
   if (gtid_dump_) {
-    // The state is digits, '-' and ',' only (MariaDbGtidState::ToString).
-    DM_RETURN_IF_ERROR(conn.Execute(fmt::format("SET @slave_connect_state = '{}'", gtid_state_.ToString())));
-    file.clear();  // ignored by the server in GTID mode
-    offset = kFirstEventOffset;
+    start.mariadb_gtids = gtid_state_;
+    start.mysql_gtids = mysql_gtid_set_;
   }
-  uint16_t flags = 0;
-  if (options_.non_blocking) flags |= client::kDumpFlagNonBlock;
-  if (options_.annotate_rows) flags |= client::kDumpFlagSendAnnotateRows;
-  DM_ASSIGN_OR_RETURN(std::vector<uint8_t> command, client::BuildBinlogDumpCommand(file, offset, flags, server_id_));
+  start.server_id = server_id_;
+  start.non_blocking = options_.non_blocking;
+  start.annotate_rows = options_.annotate_rows;
+  DM_ASSIGN_OR_RETURN(client::DumpRequest request, client::BuildDumpRequest(start));
+  for (const std::string& statement : request.statements) DM_RETURN_IF_ERROR(conn.Execute(statement));
 
   MYSQL* m = conn.native_handle();
-  // skip_check=1: the dump has no reply of its own; events follow.
-  if (m->methods->db_command(m, COM_BINLOG_DUMP, reinterpret_cast<const char*>(command.data()), command.size(), 1,
+  // libmariadb's enum_server_command has no COM_BINLOG_DUMP_GTID (a MySQL
+  // command); the byte is sent as it is. skip_check=1: the dump has no reply
+  // of its own; events follow.
+  if (m->methods->db_command(m, static_cast<enum_server_command>(request.command),
+                             reinterpret_cast<const char*>(request.body.data()), request.body.size(), 1,
                              nullptr) != 0) {
     return mysql::MysqlError(static_cast<int>(mysql_errno(m)), mysql_sqlstate(m), mysql_error(m), conn.endpoint(),
                              ErrorCode::kBinlogDumpFailed)
         .WithContext(fmt::format("send binlog dump from {}", StartDescription()));
   }
 
-  stream_file_ = file;
-  stream_position_ = offset;
+  stream_file_ = request.stream_start.file;
+  stream_position_ = request.stream_start.offset;
   format_ = FormatDescription{};
   negotiated_checksum_ = checksum && *checksum == "CRC32" ? ChecksumAlgorithm::kCrc32 : ChecksumAlgorithm::kOff;
   format_.checksum = negotiated_checksum_;
-  format_.flavor = conn.is_mariadb() ? ServerFlavor::kMariaDb : ServerFlavor::kMySql;
+  format_.flavor = flavor_;
   dump_start_ = StartDescription();
 
   std::lock_guard lock(mu_);
@@ -197,7 +219,7 @@ Status SocketBinlogSource::Reconnect(const Status& cause) {
     ++failed_attempts_;
     log::Warn("reconnecting binlog dump", {{"upstream", options_.connection.Endpoint()},
                                             {"position", Position{file_, position_}.ToString()},
-                                            {"gtid", gtid_state_.ToString()},
+                                            {"gtid", gtid_state()},
                                             {"attempt", failed_attempts_},
                                             {"error", last}});
     Status s = Connect();
@@ -322,6 +344,9 @@ Result<bool> SocketBinlogSource::Track(RawEvent* event) {
   auto close_group = [this] {
     if (open_group_) gtid_state_.Update(*open_group_);
     open_group_.reset();
+    if (mysql_group_gtid_) mysql_gtid_set_.Add(mysql_group_gtid_->first, mysql_group_gtid_->second);
+    mysql_group_gtid_.reset();
+    mysql_group_open_ = false;
   };
   switch (h.type) {
     case EventType::kMariaGtidList:
@@ -338,13 +363,40 @@ Result<bool> SocketBinlogSource::Track(RawEvent* event) {
       open_group_standalone_ = gtid.standalone();
       break;
     }
+    case EventType::kPreviousGtids:
+      // MySQL: the executed set before the file, when the stream passes a
+      // file's start (as GTID_LIST for MariaDB).
+      if (!unpositioned && !gtid_state_known_) {
+        DM_ASSIGN_OR_RETURN(PreviousGtidsEvent previous, DecodePreviousGtids(*event, format_));
+        mysql_gtid_set_ = MySqlGtidSet::FromPreviousGtids(previous);
+        gtid_state_known_ = true;
+      }
+      break;
+    case EventType::kGtid:
+    case EventType::kAnonymousGtid: {
+      DM_ASSIGN_OR_RETURN(MySqlGtidEvent gtid, DecodeMySqlGtid(*event, format_));
+      mysql_group_open_ = true;
+      mysql_group_began_ = false;
+      mysql_group_gtid_.reset();
+      if (!gtid.anonymous) mysql_group_gtid_.emplace(gtid.sid, gtid.gno);
+      break;
+    }
     case EventType::kXid:
     case EventType::kXaPrepare:
       close_group();
       break;
     case EventType::kQuery:
     case EventType::kMariaQueryCompressed:
-      if (open_group_) {
+      if (mysql_group_open_) {
+        // MySQL: a transaction is BEGIN ... COMMIT/XID; a DDL is its
+        // statement alone.
+        DM_ASSIGN_OR_RETURN(QueryEvent query, DecodeQuery(*event, format_, &query_scratch_));
+        if (!mysql_group_began_ && client::IsBeginQuery(query.query)) {
+          mysql_group_began_ = true;
+        } else if (!mysql_group_began_ || client::IsGroupEndQuery(query.query)) {
+          close_group();
+        }
+      } else if (open_group_) {
         if (open_group_standalone_) {
           close_group();
         } else {

@@ -7,10 +7,13 @@
 // sends COM_BINLOG_DUMP; packets are then read with mysql_net_read_packet()
 // straight into a RawEvent, never parsed by libmariadb's replication API
 // (which allocates per event and rejects event types it does not know).
-// Before the dump the session announces, as a MariaDB replica does:
+// Before the dump the session announces, as a replica does:
 // @master_binlog_checksum (the upstream's algorithm, so events arrive with
-// their CRC32 as in its files), @mariadb_slave_capability=4 (GTID events),
-// @master_heartbeat_period and, in GTID mode, @slave_connect_state.
+// their CRC32 as in its files), @master_heartbeat_period, and on MariaDB
+// @mariadb_slave_capability=4 (GTID events). The flavor comes from the
+// upstream's version and @@version_comment (client::DetectServerFlavor).
+// GTID mode: MariaDB gets @slave_connect_state and COM_BINLOG_DUMP, MySQL
+// COM_BINLOG_DUMP_GTID with the executed GTID set (client::BuildDumpRequest).
 //
 // Resuming. When the connection drops (connection errors, read timeouts,
 // KILL on the server) the source reconnects with bounded exponential backoff
@@ -27,8 +30,12 @@
 // position, so files past 4 GiB are followed; a reconnect past 4 GiB uses
 // GTID mode, since COM_BINLOG_DUMP's offset field has 4 bytes.
 //
-// MariaDB is the supported upstream. MySQL file/position dumps work the same
-// way; MySQL GTID dumps (COM_BINLOG_DUMP_GTID) are not implemented yet.
+// Event groups: MariaDB's start with a GTID event and end with XID, COMMIT
+// or, when flagged standalone, their one statement; MySQL's start with a GTID
+// (or ANONYMOUS_GTID) event and end with XID or COMMIT after a BEGIN, else
+// with their one statement (DDL). MariaDB is tested against a live server;
+// MySQL only by unit tests of the request and its pieces (no MySQL server
+// runs in dm's tests).
 //
 // Thread-safety: Next() and the accessors are called by one thread;
 // Interrupt() may be called from any thread.
@@ -42,10 +49,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "binlog/format_description.h"
 #include "binlog/gtid_state.h"
 #include "binlog/location.h"
+#include "binlog/mysql_gtid_set.h"
 #include "binlog/source/binlog_source.h"
 #include "mysql/connection.h"
 
@@ -59,9 +68,10 @@ struct SocketBinlogSourceOptions {
   // Position mode: the first event to stream. An empty file starts at the
   // upstream's first binlog file.
   Position start{"", kFirstEventOffset};
-  // GTID mode (MariaDB): stream every event group after `start_gtid`
-  // ("0-1-100,1-2-7"; "" = from the start of the oldest binlog). `start` is
-  // then ignored.
+  // GTID mode: stream every event group after `start_gtid`, a MariaDB GTID
+  // position ("0-1-100,1-2-7") or a MySQL GTID set ("uuid:1-100,uuid2:1-7");
+  // "" = from the start of the oldest binlog. The form must match the
+  // upstream's flavor. `start` is then ignored.
   bool use_gtid = false;
   std::string start_gtid;
   // Heartbeats the upstream sends when idle; 0 disables them. A read that
@@ -87,16 +97,23 @@ class SocketBinlogSource final : public BinlogSource {
   struct Token {
     explicit Token() = default;
   };
+  // The parsed start GTID (GTID mode); `flavor` is the form it was written
+  // in, unknown for "".
+  struct StartGtids {
+    std::optional<ServerFlavor> flavor;
+    MariaDbGtidState mariadb;
+    MySqlGtidSet mysql;
+  };
 
  public:
   // Connects and sends the dump request. Fails on option errors
-  // (InvalidArgument: a bad GTID text, a position past 4 GiB, GTID mode
-  // against MySQL) and on connection errors (classified as by dm_mysql; not
+  // (InvalidArgument: a bad GTID text, a position past 4 GiB, a start GTID of
+  // the other flavor) and on connection errors (classified as by dm_mysql; not
   // retried here, the caller decides). Errors about the requested position
   // arrive with the first Next().
   static Result<std::unique_ptr<SocketBinlogSource>> Open(SocketBinlogSourceOptions options);
 
-  SocketBinlogSource(Token, SocketBinlogSourceOptions options, MariaDbGtidState gtid_state);
+  SocketBinlogSource(Token, SocketBinlogSourceOptions options, StartGtids start);
   ~SocketBinlogSource() override;
   SocketBinlogSource(const SocketBinlogSource&) = delete;
   SocketBinlogSource& operator=(const SocketBinlogSource&) = delete;
@@ -114,8 +131,11 @@ class SocketBinlogSource final : public BinlogSource {
   const std::string& file_name() const override { return file_; }
   uint64_t position() const override { return position_; }
   // The GTID state after the last complete event group delivered: the start
-  // state updated by every group that has ended since. "" when unknown.
-  std::string gtid_state() const { return gtid_state_.ToString(); }
+  // state updated by every group that has ended since; MariaDB's position
+  // form or MySQL's set form by the upstream's flavor. "" when unknown.
+  std::string gtid_state() const;
+  // The upstream's flavor (known once connected).
+  ServerFlavor flavor() const { return flavor_; }
 
   uint32_t server_id() const { return server_id_; }
   // The checksum algorithm negotiated for the stream; events before the
@@ -147,6 +167,8 @@ class SocketBinlogSource final : public BinlogSource {
 
   const SocketBinlogSourceOptions options_;
   uint32_t server_id_ = 0;
+  const std::optional<ServerFlavor> start_gtid_flavor_;
+  ServerFlavor flavor_ = ServerFlavor::kMariaDb;  // of the upstream, set by Connect()
 
   // The connection; replaced only under mu_ so Interrupt() can reach its socket.
   mutable std::mutex mu_;
@@ -162,10 +184,16 @@ class SocketBinlogSource final : public BinlogSource {
   // Delivered: what the consumer has seen.
   std::string file_;
   uint64_t position_ = 0;
-  MariaDbGtidState gtid_state_;     // after the last complete group delivered
-  bool gtid_state_known_ = false;   // GTID mode, or a GTID_LIST seen at a file start
+  MariaDbGtidState gtid_state_;     // MariaDB: after the last complete group delivered
+  MySqlGtidSet mysql_gtid_set_;     // MySQL: the same, as the executed set
+  bool gtid_state_known_ = false;   // GTID mode, or a GTID_LIST / PREVIOUS_GTIDS seen at a file start
   std::optional<MariaDbGtid> open_group_;  // GTID of the group being delivered
   bool open_group_standalone_ = false;
+  // MySQL: a transaction is being delivered; its GTID (none for ANONYMOUS);
+  // whether its BEGIN has passed (without one it is a single DDL statement).
+  bool mysql_group_open_ = false;
+  std::optional<std::pair<Uuid, int64_t>> mysql_group_gtid_;
+  bool mysql_group_began_ = false;
   std::string query_scratch_;
   // After a reconnect, until the first event past the delivered position.
   bool resuming_ = false;
