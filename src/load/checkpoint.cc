@@ -1,23 +1,8 @@
 #include "load/checkpoint.h"
 
-#include <charconv>
-
 #include "mysql/quote.h"
 
 namespace dm::load {
-namespace {
-
-Result<uint64_t> ParseU64(const mysql::Value& v, std::string_view what) {
-  if (!v) return Status::Corruption(std::string(what) + " is NULL");
-  uint64_t out = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || ptr != v->data() + v->size()) {
-    return Status::Corruption(std::string(what) + " '" + *v + "' is not a number");
-  }
-  return out;
-}
-
-}  // namespace
 
 LoaderCheckpoint::LoaderCheckpoint(std::string meta_schema, std::string task, std::string source_id)
     : meta_schema_(std::move(meta_schema)),
@@ -51,8 +36,8 @@ Result<std::map<std::string, CheckpointRow>> LoaderCheckpoint::LoadAll(mysql::Co
     cp.filename = row[0].value_or("");
     cp.cp_schema = row[1].value_or("");
     cp.cp_table = row[2].value_or("");
-    DM_ASSIGN_OR_RETURN(cp.offset, ParseU64(row[3], table_ + " offset"));
-    DM_ASSIGN_OR_RETURN(cp.end_pos, ParseU64(row[4], table_ + " end_pos"));
+    DM_ASSIGN_OR_RETURN(cp.offset, mysql::ParseUnsigned(row[3], table_ + " offset"));
+    DM_ASSIGN_OR_RETURN(cp.end_pos, mysql::ParseUnsigned(row[4], table_ + " end_pos"));
     out[cp.filename] = std::move(cp);
   }
   return out;
@@ -79,7 +64,7 @@ Result<uint64_t> LoaderCheckpoint::LockOffset(mysql::Connection& conn, const std
                                                 mysql::QuoteString(source_id_, conn.escaping()) +
                                                 " AND filename = " + mysql::QuoteString(filename, conn.escaping()) + " FOR UPDATE"));
   if (rows.empty()) return Status::NotFound(table_ + " has no row for " + filename);
-  return ParseU64(rows[0][0], table_ + " offset");
+  return mysql::ParseUnsigned(rows[0][0], table_ + " offset");
 }
 
 Status LoaderCheckpoint::SetOffset(mysql::Connection& conn, const std::string& filename, uint64_t offset) const {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -103,6 +104,16 @@ int InfileError(void* /*handle*/, char* message, unsigned int size) {
 }
 
 }  // namespace
+
+Result<uint64_t> ParseUnsigned(const Value& value, std::string_view what) {
+  if (!value) return Status::Corruption(std::string(what) + " is NULL");
+  uint64_t out = 0;
+  auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), out);
+  if (ec != std::errc() || ptr != value->data() + value->size() || value->empty()) {
+    return Status::Corruption(std::string(what) + " '" + *value + "' is not a number");
+  }
+  return out;
+}
 
 std::string ConnectionOptions::Endpoint() const {
   if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);

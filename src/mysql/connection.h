@@ -92,6 +92,10 @@ struct ColumnInfo {
 using Value = std::optional<std::string>;  // nullopt is SQL NULL
 using Row = std::vector<Value>;
 
+// A result value that must be an unsigned decimal number (a checkpoint
+// column, a counter); Corruption naming `what` when it is NULL or not one.
+Result<uint64_t> ParseUnsigned(const Value& value, std::string_view what);
+
 class Connection;
 
 // The rows of one statement. Buffered results hold all rows on the client;

@@ -1,0 +1,107 @@
+// The syncer's progress on the target (docs/formats/checkpoint_tables.md):
+//
+// `{meta-schema}.{task}_syncer_checkpoint`, DM's table and columns: per
+// source-id one global row (cp_schema = cp_table = '', is_global = 1), the
+// position before which everything is applied, plus one row per table with
+// the last position applied for it and the schema tracker's table_info. DM
+// tooling (and a task moved from DM) reads and writes the same rows.
+//
+// `{meta-schema}.{task}_syncer_worker_progress`, dm's own: per source-id and
+// DML worker, the last row change that worker applied. A worker writes its
+// row in the same target transaction as the rows it applies, so after
+// kill -9 a restart from the global row knows exactly which of the replayed
+// row changes each worker already committed: exactly once also for tables
+// without a key, with no reliance on REPLACE.
+//
+// Thread-safety: a SyncerCheckpoint holds only names; its methods may run
+// concurrently on different connections.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "binlog/location.h"
+#include "common/status.h"
+#include "filter/table_router.h"
+#include "mysql/connection.h"
+
+namespace dm::sync {
+
+// A point between row changes: row `row` of the rows event starting at
+// `position` (row 0 is the event's first row change). Orders as the binlog.
+struct RowPoint {
+  binlog::Position position;
+  uint32_t row = 0;
+};
+std::strong_ordering CompareRowPoints(const RowPoint& a, const RowPoint& b);
+
+// The global row.
+struct GlobalCheckpoint {
+  binlog::Location location;                  // resume here
+  std::optional<binlog::Location> exit_safe;  // safe mode stays on until here
+};
+
+// A per-table row.
+struct TableCheckpoint {
+  filter::TableName table;  // upstream schema and table
+  binlog::Location location;
+  std::string table_info;  // JSON; "{}" when unknown
+};
+
+// A worker's row in the progress table.
+struct WorkerProgress {
+  uint32_t worker = 0;
+  uint32_t worker_count = 0;  // the pool size that assigned the row changes
+  RowPoint applied;           // last row change this worker committed
+};
+
+class SyncerCheckpoint {
+ public:
+  // REQUIRES: source_id is at most 32 bytes (DM's column width).
+  SyncerCheckpoint(std::string meta_schema, std::string task, std::string source_id);
+
+  // "`dm_meta`.`task_syncer_checkpoint`".
+  const std::string& table() const { return table_; }
+  const std::string& progress_table() const { return progress_table_; }
+  const std::string& source_id() const { return source_id_; }
+
+  // Creates the meta schema and both tables when missing (DM's exact DDL for
+  // the checkpoint) and upgrades a DM v1.0 checkpoint table by adding the
+  // columns v2 introduced (binlog_gtid, exit_safe_binlog_*, table_info).
+  Status Prepare(mysql::Connection& conn) const;
+
+  // The global row of this source; nullopt when there is none.
+  Result<std::optional<GlobalCheckpoint>> LoadGlobal(mysql::Connection& conn) const;
+  // The per-table rows of this source.
+  Result<std::vector<TableCheckpoint>> LoadTables(mysql::Connection& conn) const;
+  // The workers' rows of this source, by worker.
+  Result<std::vector<WorkerProgress>> LoadWorkerProgress(mysql::Connection& conn) const;
+
+  // Writes the global row and `tables` and deletes the workers' rows, in one
+  // transaction: everything up to `global` is applied (the caller has
+  // drained its workers), so the workers' rows say nothing more. Positions
+  // must fit DM's INT UNSIGNED columns (InvalidArgument naming them if not).
+  Status Flush(mysql::Connection& conn, const GlobalCheckpoint& global,
+               const std::vector<TableCheckpoint>& tables) const;
+
+  // The statement a worker runs inside its batch transaction, last, to
+  // record `progress`.
+  std::string WorkerProgressSql(const WorkerProgress& progress, mysql::StringEscaping escaping) const;
+
+  // Deletes every row of this source in both tables (start-task --remove-meta).
+  Status Remove(mysql::Connection& conn) const;
+
+ private:
+  std::string Quote(mysql::Connection& conn, std::string_view s) const;
+
+  std::string meta_schema_;
+  std::string source_id_;
+  std::string table_name_;  // unquoted, for information_schema
+  std::string table_;
+  std::string progress_table_;
+};
+
+}  // namespace dm::sync
