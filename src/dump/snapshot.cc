@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "mysql/master_status.h"
 #include "mysql/quote.h"
 
 namespace dm::dump {
@@ -47,19 +48,9 @@ mysql::ConnectionOptions DumpSessionOptions(const mysql::ConnectionOptions& sour
   return o;
 }
 
-Result<BinlogPosition> ReadMasterStatus(mysql::Connection& conn) {
-  BinlogPosition p;
-  DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SHOW MASTER STATUS"));
-  if (!rows.empty() && rows[0].size() >= 2) {
-    p.file = rows[0][0].value_or("");
-    p.pos = ParseU64(rows[0][1].value_or(""));
-    if (!conn.is_mariadb() && rows[0].size() >= 5) p.gtid_set = rows[0][4].value_or("");
-  }
-  if (conn.is_mariadb()) {
-    DM_ASSIGN_OR_RETURN(auto gtid, conn.QueryValue("SELECT @@GLOBAL.gtid_binlog_pos"));
-    p.gtid_set = gtid.value_or("");
-  }
-  return p;
+Result<BinlogPosition> ReadSnapshotPosition(mysql::Connection& conn) {
+  DM_ASSIGN_OR_RETURN(mysql::MasterStatus status, mysql::ReadMasterStatus(conn));
+  return BinlogPosition{std::move(status.file), status.position, std::move(status.gtid_set)};
 }
 
 Snapshot::Snapshot(Snapshot&& other) noexcept
@@ -182,14 +173,14 @@ Result<Snapshot> Snapshot::Take(const DumpOptions& options,
                       mysql::Connection::Connect(DumpSessionOptions(options.source)));
   s.lock_conn_ = std::move(lock_conn);
   DM_RETURN_IF_ERROR(s.Lock(options, load_catalog));
-  DM_ASSIGN_OR_RETURN(s.position_, ReadMasterStatus(*s.lock_conn_));
+  DM_ASSIGN_OR_RETURN(s.position_, ReadSnapshotPosition(*s.lock_conn_));
   if (s.position_.file.empty()) {
     log::Warn("dump: the upstream has no binary log (SHOW MASTER STATUS is empty); metadata has no position");
   }
   DM_RETURN_IF_ERROR(s.OpenConnections(options, stop));
   // DM's exit point for safe mode: with a lock nothing moved; without one
   // this is where every snapshot is known to be behind.
-  DM_ASSIGN_OR_RETURN(s.after_connect_, ReadMasterStatus(*s.lock_conn_));
+  DM_ASSIGN_OR_RETURN(s.after_connect_, ReadSnapshotPosition(*s.lock_conn_));
   log::Info("dump: snapshot taken",
             {{"consistency", ConsistencyName(s.consistency_)}, {"position", Describe(s.position_)},
              {"connections", s.connections_.size()}});

@@ -22,7 +22,7 @@ mysql::ConnectionOptions DumpSessionOptions(const mysql::ConnectionOptions& sour
 
 // SHOW MASTER STATUS plus the GTID set (@@GLOBAL.gtid_binlog_pos on MariaDB,
 // Executed_Gtid_Set on MySQL). An upstream without binlog gives an empty file.
-Result<BinlogPosition> ReadMasterStatus(mysql::Connection& conn);
+Result<BinlogPosition> ReadSnapshotPosition(mysql::Connection& conn);
 
 // A consistent snapshot of the upstream across `threads` connections.
 class Snapshot {

@@ -17,6 +17,9 @@ Status CheckFits(const binlog::Position& position, std::string_view what) {
 
 std::string Text(const mysql::Value& v) { return v.value_or(""); }
 
+// The progress table's row that holds the DDL marker instead of a worker.
+constexpr uint32_t kDdlMarkerWorker = 4294967295u;
+
 }  // namespace
 
 std::strong_ordering CompareRowPoints(const RowPoint& a, const RowPoint& b) {
@@ -84,6 +87,7 @@ Status SyncerCheckpoint::Prepare(mysql::Connection& conn) const {
                       "  binlog_name VARCHAR(128) NOT NULL,\n"
                       "  binlog_pos BIGINT UNSIGNED NOT NULL,\n"
                       "  row_index INT UNSIGNED NOT NULL,\n"
+                      "  ddl_target_before LONGTEXT,\n"
                       "  update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
                       "  PRIMARY KEY (id, worker)\n"
                       ")");
@@ -132,7 +136,8 @@ Result<std::vector<TableCheckpoint>> SyncerCheckpoint::LoadTables(mysql::Connect
 Result<std::vector<WorkerProgress>> SyncerCheckpoint::LoadWorkerProgress(mysql::Connection& conn) const {
   DM_ASSIGN_OR_RETURN(auto rows,
                       conn.QueryRows("SELECT worker, worker_count, binlog_name, binlog_pos, row_index FROM " +
-                                     progress_table_ + " WHERE id = " + Quote(conn, source_id_) + " ORDER BY worker"));
+                                     progress_table_ + " WHERE id = " + Quote(conn, source_id_) + " AND worker <> " +
+                                     std::to_string(kDdlMarkerWorker) + " ORDER BY worker"));
   std::vector<WorkerProgress> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -199,6 +204,29 @@ std::string SyncerCheckpoint::WorkerProgressSql(const WorkerProgress& progress, 
          "," + std::to_string(progress.applied.position.offset) + "," + std::to_string(progress.applied.row) +
          ") ON DUPLICATE KEY UPDATE worker_count = VALUES(worker_count), binlog_name = VALUES(binlog_name), "
          "binlog_pos = VALUES(binlog_pos), row_index = VALUES(row_index)";
+}
+
+Status SyncerCheckpoint::SaveDdlMarker(mysql::Connection& conn, const DdlMarker& marker) const {
+  return conn.Execute("REPLACE INTO " + progress_table_ +
+                      " (id, worker, worker_count, binlog_name, binlog_pos, row_index, ddl_target_before) VALUES (" +
+                      Quote(conn, source_id_) + "," + std::to_string(kDdlMarkerWorker) + ",0," +
+                      Quote(conn, marker.position.file) + "," + std::to_string(marker.position.offset) + "," +
+                      std::to_string(marker.part) + "," +
+                      Quote(conn, marker.target_before) + ")");
+}
+
+Result<std::optional<DdlMarker>> SyncerCheckpoint::LoadDdlMarker(mysql::Connection& conn) const {
+  DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT binlog_name, binlog_pos, ddl_target_before, row_index FROM " +
+                                                progress_table_ + " WHERE id = " + Quote(conn, source_id_) +
+                                                " AND worker = " + std::to_string(kDdlMarkerWorker)));
+  if (rows.empty()) return std::optional<DdlMarker>();
+  DdlMarker marker;
+  marker.position.file = Text(rows[0][0]);
+  DM_ASSIGN_OR_RETURN(marker.position.offset, mysql::ParseUnsigned(rows[0][1], progress_table_ + " binlog_pos"));
+  marker.target_before = Text(rows[0][2]);
+  DM_ASSIGN_OR_RETURN(uint64_t part, mysql::ParseUnsigned(rows[0][3], progress_table_ + " row_index"));
+  marker.part = static_cast<uint32_t>(part);
+  return std::optional<DdlMarker>(std::move(marker));
 }
 
 Status SyncerCheckpoint::Remove(mysql::Connection& conn) const {

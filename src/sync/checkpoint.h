@@ -58,6 +58,16 @@ struct WorkerProgress {
   RowPoint applied;           // last row change this worker committed
 };
 
+// A DDL being applied to the target: DDL is not transactional, so before
+// running one the syncer records where it is and what the target's affected
+// objects looked like; after a crash the replayed DDL is skipped when the
+// target no longer looks like that (it ran).
+struct DdlMarker {
+  binlog::Position position;  // the DDL's QUERY event
+  uint32_t part = 0;          // which statement of its per-table split (SplitPerTable)
+  std::string target_before;  // the target's definitions before that part ran
+};
+
 class SyncerCheckpoint {
  public:
   // REQUIRES: source_id is at most 32 bytes (DM's column width).
@@ -90,6 +100,10 @@ class SyncerCheckpoint {
   // The statement a worker runs inside its batch transaction, last, to
   // record `progress`.
   std::string WorkerProgressSql(const WorkerProgress& progress, mysql::StringEscaping escaping) const;
+
+  // Records `marker` (autocommit), replacing any earlier one. Flush removes it.
+  Status SaveDdlMarker(mysql::Connection& conn, const DdlMarker& marker) const;
+  Result<std::optional<DdlMarker>> LoadDdlMarker(mysql::Connection& conn) const;
 
   // Deletes every row of this source in both tables (start-task --remove-meta).
   Status Remove(mysql::Connection& conn) const;

@@ -129,6 +129,28 @@ TEST_F(SyncerCheckpointTest, WorkerProgressCommitsOnlyWithItsTransaction) {
   EXPECT_EQ((*progress)[0].applied.row, 2u);
 }
 
+TEST_F(SyncerCheckpointTest, DdlMarkerIsKeptApartFromWorkersAndClearedByFlush) {
+  SyncerCheckpoint cp(meta_, "t1", "mysql-01");
+  ASSERT_TRUE(cp.Prepare(*conn_).ok());
+  auto none = cp.LoadDdlMarker(*conn_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(cp.SaveDdlMarker(*conn_, {{"mysql-bin.000002", 880}, 1, "CREATE TABLE `t` (\n  `a` int\n)"}).ok());
+  ASSERT_TRUE(conn_->Execute(cp.WorkerProgressSql({0, 1, {{"mysql-bin.000002", 500}, 0}}, conn_->escaping())).ok());
+  auto marker = cp.LoadDdlMarker(*conn_);
+  ASSERT_TRUE(marker.ok() && marker->has_value()) << marker.status().ToString();
+  EXPECT_EQ((*marker)->position.offset, 880u);
+  EXPECT_EQ((*marker)->part, 1u);
+  EXPECT_EQ((*marker)->target_before, "CREATE TABLE `t` (\n  `a` int\n)");
+  auto progress = cp.LoadWorkerProgress(*conn_);
+  ASSERT_TRUE(progress.ok()) << progress.status().ToString();
+  EXPECT_EQ(progress->size(), 1u);
+  ASSERT_TRUE(cp.Flush(*conn_, {At("mysql-bin.000002", 1000), std::nullopt}, {}).ok());
+  marker = cp.LoadDdlMarker(*conn_);
+  ASSERT_TRUE(marker.ok());
+  EXPECT_FALSE(marker->has_value());
+}
+
 TEST_F(SyncerCheckpointTest, UpgradesADmV1Table) {
   // DM v1.0's checkpoint table, with a position a v1.0 task left behind.
   ASSERT_TRUE(conn_->Execute("CREATE DATABASE " + mysql::QuoteIdentifier(meta_)).ok());

@@ -55,6 +55,21 @@ ordered_json SubTaskObject(const SubTaskStatus& s) {
                  {"metaBinlog", s.load.meta_binlog},
                  {"metaBinlogGTID", s.load.meta_binlog_gtid},
                  {"bps", Int64(s.load.bps)}};
+  } else if (s.unit == UnitKind::kSync) {
+    o["sync"] = {{"totalEvents", Int64(s.sync.total_events)},
+                 {"totalTps", Int64(s.sync.total_tps)},
+                 {"recentTps", Int64(s.sync.recent_tps)},
+                 {"masterBinlog", s.sync.master_binlog},
+                 {"masterBinlogGtid", s.sync.master_binlog_gtid},
+                 {"syncerBinlog", s.sync.syncer_binlog},
+                 {"syncerBinlogGtid", s.sync.syncer_binlog_gtid},
+                 {"blockingDDLs", s.sync.blocking_ddls},
+                 {"unresolvedGroups", ordered_json::array()},
+                 {"synced", s.sync.synced},
+                 {"binlogType", "remote"},
+                 {"secondsBehindMaster", Int64(s.sync.seconds_behind_master)},
+                 {"blockDDLOwner", ""},
+                 {"conflictMsg", ""}};
   }
   o["validation"] = nullptr;
   return o;

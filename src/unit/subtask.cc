@@ -8,6 +8,7 @@
 #include "dump/dump.h"
 #include "filter/table_router.h"
 #include "load/checkpoint.h"
+#include "load/dump_metadata.h"
 #include "load/loader.h"
 
 namespace dm::unit {
@@ -51,8 +52,8 @@ mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db) {
 }
 
 SubTask::SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance,
-                 const config::SourceConfig& source)
-    : task_(task), instance_(instance), source_(source) {}
+                 const config::SourceConfig& source, bool exit_when_synced)
+    : task_(task), instance_(instance), source_(source), exit_when_synced_(exit_when_synced) {}
 
 std::string SubTask::DumpDir() const {
   return (fs::path(instance_.resolved.loader.dir) / fmt::format("{}.{}", task_.name, source_.source_id)).string();
@@ -68,7 +69,9 @@ SubTaskStatus SubTask::Snapshot() {
     status.unit = unit_;
     status.dump_started = dump_started_;
     status.load_started = load_started_;
+    status.sync_started = sync_started_;
     status.error = error_;
+    if (syncer_) status.sync = syncer_->Snapshot();
   }
   if (status.dump_started) status.dump = dump_progress_.Snapshot();
   if (status.load_started) status.load = load_progress_.Snapshot();
@@ -81,6 +84,7 @@ void SubTask::SetUnit(UnitKind unit) {
   unit_ = unit;
   if (unit == UnitKind::kDump) dump_started_ = true;
   if (unit == UnitKind::kLoad) load_started_ = true;
+  if (unit == UnitKind::kSync) sync_started_ = true;
 }
 
 void SubTask::Finish(Stage stage, Status error) {
@@ -93,11 +97,18 @@ Status SubTask::Run(std::stop_token stop) {
   Status status;
   switch (task_.task_mode) {
     case config::TaskMode::kFull:
-      status = RunFull(stop);
+      status = RunFull(stop, /*keep_metadata=*/false);
+      break;
+    case config::TaskMode::kAll:
+      status = RunFull(stop, /*keep_metadata=*/true);
+      if (status.ok()) status = RunSync(stop);
+      break;
+    case config::TaskMode::kIncremental:
+      status = RunSync(stop);
       break;
     default:
       status = Status::FailedPrecondition(
-          fmt::format("task-mode '{}' is not supported yet: this build runs task-mode full (dump and load)",
+          fmt::format("task-mode '{}' is not supported yet: this build runs task-mode full, all and incremental",
                       config::EnumToString(task_.task_mode)));
   }
   if (status.ok()) {
@@ -117,7 +128,7 @@ Result<bool> SubTask::LoadHasStarted() {
   return !rows.empty();
 }
 
-Status SubTask::RunFull(std::stop_token stop) {
+Status SubTask::RunFull(std::stop_token stop, bool keep_metadata) {
   const std::string dir = DumpDir();
   const bool dump_complete = fs::exists(fs::path(dir) / "metadata");
   DM_ASSIGN_OR_RETURN(bool load_started, LoadHasStarted());
@@ -167,6 +178,7 @@ Status SubTask::RunFull(std::stop_token stop) {
   options.on_duplicate = instance_.resolved.loader.on_duplicate_logical;
   options.case_sensitive = task_.case_sensitive;
   options.clean_dump_file = task_.clean_dump_file;
+  options.keep_metadata_on_clean = keep_metadata;
   if (!router.empty()) {
     options.route = [router = std::move(router)](const load::TableName& source) -> Result<load::TableName> {
       DM_ASSIGN_OR_RETURN(filter::TableName target, router.Route(source.schema, source.table));
@@ -178,6 +190,52 @@ Status SubTask::RunFull(std::stop_token stop) {
                                    {"tables_created", loaded.tables_created}, {"files", loaded.files_loaded},
                                    {"bytes", loaded.bytes_loaded}, {"already_complete", loaded.already_complete}});
   return Status::OK();
+}
+
+Status SubTask::RunSync(std::stop_token stop) {
+  sync::SyncerOptions options;
+  options.task = task_.name;
+  options.source_id = source_.source_id;
+  options.meta_schema = task_.meta_schema;
+  options.upstream = ToConnectionOptions(source_.from);
+  options.target = ToConnectionOptions(task_.target_database);
+  options.server_id = source_.server_id;
+  options.enable_gtid = source_.enable_gtid;
+  options.syncer = instance_.resolved.syncer;
+  options.case_sensitive = task_.case_sensitive;
+  if (!instance_.block_allow_list.empty()) {
+    options.block_allow_list = task_.block_allow_list.at(instance_.block_allow_list);
+  }
+  for (const std::string& name : instance_.route_rules) options.routes.push_back(task_.routes.at(name));
+  for (const std::string& name : instance_.filter_rules) options.filters.push_back(task_.filters.at(name));
+  options.exit_when_synced = exit_when_synced_;
+  if (task_.task_mode == config::TaskMode::kAll) {
+    // Sync starts where the dump's snapshot is; a dump taken without a
+    // consistent lock (consistency none) is replayed in safe mode up to the
+    // position read once every dump connection had its snapshot.
+    const std::string path = (fs::path(DumpDir()) / "metadata").string();
+    if (fs::exists(path)) {
+      DM_ASSIGN_OR_RETURN(load::DumpMetadata metadata, load::ReadDumpMetadata(path));
+      if (!metadata.master) return Status::FailedPrecondition(path + ": no binlog position (is the upstream's binlog on?)");
+      options.start = binlog::Location{{metadata.master->file, metadata.master->pos}, metadata.master->gtid};
+      if (metadata.after_connection_pool && !(*metadata.after_connection_pool == *metadata.master)) {
+        const load::BinlogPoint& p = *metadata.after_connection_pool;
+        options.safe_mode_until = binlog::Location{{p.file, p.pos}, p.gtid};
+      }
+    }
+  } else if (instance_.meta) {
+    options.start = binlog::Location{{instance_.meta->binlog_name, instance_.meta->binlog_pos == 0
+                                                                       ? binlog::kFirstEventOffset
+                                                                       : instance_.meta->binlog_pos},
+                                     instance_.meta->binlog_gtid};
+  }
+  {
+    std::lock_guard lock(mu_);
+    syncer_ = std::make_unique<sync::Syncer>(std::move(options));
+  }
+  SetUnit(UnitKind::kSync);
+  log::Info("sync unit starts", {{"task", task_.name}, {"source", source_.source_id}});
+  return syncer_->Run(stop);
 }
 
 }  // namespace dm::unit

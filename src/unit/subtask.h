@@ -21,6 +21,7 @@
 #include "dump/progress.h"
 #include "load/progress.h"
 #include "mysql/connection.h"
+#include "sync/syncer.h"
 
 namespace dm::unit {
 
@@ -42,8 +43,10 @@ struct SubTaskStatus {
   UnitKind unit = UnitKind::kNone;
   dump::ProgressSnapshot dump;
   load::LoadStatus load;
+  sync::SyncStatus sync;
   bool dump_started = false;
   bool load_started = false;
+  bool sync_started = false;
   Status error;  // set when the subtask stopped with an error
 };
 
@@ -51,7 +54,10 @@ class SubTask {
  public:
   // Copies what it needs; `task` must be validated (Adjust+Validate) and
   // `instance` one of its mysql_instances with `source` its source config.
-  SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance, const config::SourceConfig& source);
+  // With `exit_when_synced`, the sync unit (task-mode all and incremental)
+  // ends once it has applied the upstream's position read when it started.
+  SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance, const config::SourceConfig& source,
+          bool exit_when_synced = false);
 
   // Runs the task-mode's units to the end, or until `stop` is requested
   // (Cancelled). Blocks. Call once.
@@ -66,7 +72,10 @@ class SubTask {
   std::string DumpDir() const;
 
  private:
-  Status RunFull(std::stop_token stop);
+  // Dump and load; with `keep_metadata` the dump's `metadata` survives
+  // clean-dump-file, since sync starts from it.
+  Status RunFull(std::stop_token stop, bool keep_metadata);
+  Status RunSync(std::stop_token stop);
   // True when the target holds loader checkpoint rows for this subtask.
   Result<bool> LoadHasStarted();
   void SetUnit(UnitKind unit);
@@ -78,12 +87,15 @@ class SubTask {
 
   dump::Progress dump_progress_;
   load::Progress load_progress_;
+  bool exit_when_synced_ = false;
+  std::unique_ptr<sync::Syncer> syncer_;  // set once, under mu_, when sync starts
 
   std::mutex mu_;
   Stage stage_ = Stage::kNew;      // guarded by mu_
   UnitKind unit_ = UnitKind::kNone;  // guarded by mu_
   bool dump_started_ = false;      // guarded by mu_
   bool load_started_ = false;      // guarded by mu_
+  bool sync_started_ = false;      // guarded by mu_
   Status error_;                   // guarded by mu_
 };
 

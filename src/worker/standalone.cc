@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "binlog/location.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "http/server.h"
@@ -57,6 +58,11 @@ std::string ProgressLine(const unit::SubTaskStatus& s) {
                        HumanBytes(static_cast<double>(s.load.total_bytes)), s.load.progress,
                        HumanBytes(static_cast<double>(s.load.bps)), eta);
   }
+  if (s.unit == unit::UnitKind::kSync) {
+    return fmt::format("{} sync: at {}, upstream at {}, {} row changes applied, {} txn/s, {}s behind{}", s.source_id,
+                       s.sync.syncer_binlog, s.sync.master_binlog, s.sync.total_events, s.sync.total_tps,
+                       s.sync.seconds_behind_master, s.sync.synced ? ", synced" : "");
+  }
   return fmt::format("{} {}", s.source_id, unit::StageName(s.stage));
 }
 
@@ -67,7 +73,8 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
   std::vector<std::unique_ptr<RunningSubTask>> running;
   for (size_t i = 0; i < inputs.task.mysql_instances.size(); ++i) {
     auto entry = std::make_unique<RunningSubTask>();
-    entry->subtask = std::make_unique<unit::SubTask>(inputs.task, inputs.task.mysql_instances[i], inputs.sources[i]);
+    entry->subtask = std::make_unique<unit::SubTask>(inputs.task, inputs.task.mysql_instances[i], inputs.sources[i],
+                                                       inputs.exit_when_synced);
     running.push_back(std::move(entry));
   }
   auto snapshots = [&running] {
@@ -79,6 +86,13 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
   http::MetricsRegistry metrics;
   auto& task_state = metrics.Gauge("dm_worker_task_state", "state of task, 0 - invalid, 1 - New, 2 - Running, "
                                    "3 - Paused, 4 - Stopped, 5 - Finished", {"task", "source_id", "worker"});
+  auto& replication_lag = metrics.Gauge("dm_syncer_replication_lag",
+                                        "seconds between the upstream writing the last applied transaction and now",
+                                        {"task", "source_id", "worker"});
+  auto& finished_jobs = metrics.Gauge("dm_syncer_finished_jobs_total", "row changes and DDLs applied by the syncer",
+                                      {"task", "source_id", "worker"});
+  auto& binlog_file = metrics.Gauge("dm_syncer_binlog_file", "index of the binlog file the syncer is at",
+                                    {"task", "source_id", "worker", "node"});
   http::Server server(&metrics, http::TlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key,
                                                  cfg.security.cert_allowed_cn});
   server.Handle("GET", "/apis/v1alpha1/status/([^/]+)", [&](const http::Request& req) {
@@ -123,6 +137,13 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
     std::vector<unit::SubTaskStatus> states = snapshots();
     for (const auto& s : states) {
       task_state.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.stage));
+      if (s.sync_started) {
+        replication_lag.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.sync.seconds_behind_master));
+        finished_jobs.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.sync.total_events));
+        if (auto file = binlog::ParseBinlogFileName(s.sync.binlog_file); file.ok()) {
+          binlog_file.WithLabels({task, s.source_id, cfg.name, "syncer"}).Set(static_cast<double>(file->index));
+        }
+      }
     }
     if (all_done || failed || interrupted) break;
     if (tty) {

@@ -163,6 +163,7 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
       err << "dm-worker: " << inputs.status().message() << "\n";
       return 1;
     }
+    inputs->exit_when_synced = flags.exit_when_synced;
     return RunStandalone(*inputs, *cfg, err);
   }
   log::Warn("cluster mode is not implemented yet: this dm-worker serves /status and /metrics only",

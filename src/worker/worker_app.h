@@ -28,6 +28,7 @@ struct StandaloneInputs {
   config::TaskConfig task;
   std::vector<config::SourceConfig> sources;  // in mysql-instances order
   std::vector<std::string> warnings;
+  bool exit_when_synced = false;  // --exit-when-synced
 };
 
 // Loads and cross-checks the task and source files: every instance's

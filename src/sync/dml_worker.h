@@ -1,0 +1,106 @@
+// The syncer's DML workers: `worker-count` target connections, each applying
+// the row changes assigned to it in binlog order, `batch` row changes per
+// target transaction, each transaction ending with the worker's progress row
+// (checkpoint.h) so rows and progress commit together.
+//
+// Assignment (causality): a row change goes to the worker chosen by its
+// causality keys (the hashes of its primary/unique key values, old and new
+// image; dml.h). Changes that share a key value therefore share a worker and
+// keep their binlog order. A change whose keys point at different workers is
+// a conflict: the caller drains every worker first, then pushes it. The
+// choice depends only on the keys and the worker count, so a restarted
+// syncer assigns replayed changes exactly as before (exactly-once skip).
+//
+// Thread-safety: Push, Drain and the accessors are called by one thread (the
+// syncer's); the workers run on their own threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "mysql/connection.h"
+#include "sync/checkpoint.h"
+
+namespace dm::sync {
+
+// The worker for a row change with causality `keys` among `worker_count`
+// workers; *conflict is set when the keys point at different workers (the
+// first key's worker is returned).
+uint32_t WorkerForKeys(std::span<const uint64_t> keys, uint32_t worker_count, bool* conflict);
+
+// One row change, ready to apply.
+struct DmlJob {
+  RowPoint point;  // which row change this is (progress and exactly-once skip)
+  // Statements applied in order. With `merge_prefix` set, the job is one
+  // INSERT/REPLACE whose only element is its VALUES tuple "(...)", and
+  // consecutive such jobs with the same prefix are sent as one statement
+  // (multiple-rows).
+  std::vector<std::string> statements;
+  std::string merge_prefix;
+};
+
+struct DmlWorkerOptions {
+  mysql::ConnectionOptions target;  // session settings included
+  const SyncerCheckpoint* checkpoint = nullptr;  // REQUIRES: outlives the pool
+  uint32_t worker_count = 16;
+  size_t batch = 100;        // row changes per target transaction, at most
+  size_t queue_size = 1024;  // row changes queued per worker before Push blocks
+  size_t max_statement_bytes = size_t{1} << 20;  // merged INSERTs stop growing here
+  int max_retries = 8;       // per batch, for retryable errors, on a new connection
+  std::chrono::milliseconds retry_backoff{200};
+};
+
+class DmlWorkerPool {
+ public:
+  explicit DmlWorkerPool(DmlWorkerOptions options);
+  ~DmlWorkerPool();  // stops the workers; queued changes are dropped
+  DmlWorkerPool(const DmlWorkerPool&) = delete;
+  DmlWorkerPool& operator=(const DmlWorkerPool&) = delete;
+
+  // Queues `job` for `worker` (< worker_count), blocking while that queue is
+  // full. Returns the pool's error once a worker has failed.
+  Status Push(uint32_t worker, DmlJob job);
+
+  // Waits until every queued change is committed; the first worker error
+  // otherwise (the pool stays failed).
+  Status Drain();
+
+  uint32_t worker_count() const { return options_.worker_count; }
+  // Row changes committed so far.
+  uint64_t applied() const { return applied_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Worker {
+    std::deque<DmlJob> queue;  // guarded by mu_
+    bool busy = false;         // a batch is being applied; guarded by mu_
+    std::jthread thread;
+  };
+
+  void Run(uint32_t index, std::stop_token stop);
+  // Applies `batch` in one transaction ending with the progress row; retries
+  // retryable failures on a new connection, first checking whether the
+  // commit of the failed attempt landed after all.
+  Status ApplyBatch(uint32_t index, const std::vector<DmlJob>& batch, std::unique_ptr<mysql::Connection>* conn,
+                    const std::stop_token& stop);
+  Status ApplyOnce(uint32_t index, const std::vector<DmlJob>& batch, mysql::Connection& conn);
+
+  DmlWorkerOptions options_;
+  std::mutex mu_;
+  std::condition_variable work_ready_;  // a queue got a job, or stop
+  std::condition_variable progress_;    // a queue shrank, a batch finished, or an error
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Status error_;  // guarded by mu_
+  std::atomic<uint64_t> applied_{0};
+};
+
+}  // namespace dm::sync

@@ -1,0 +1,625 @@
+#include "sync/syncer.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "binlog/client/socket_binlog_source.h"
+#include "binlog/control_events.h"
+#include "binlog/format_description.h"
+#include "binlog/query_event.h"
+#include "binlog/rows_event.h"
+#include "binlog/table_map.h"
+#include "common/log.h"
+#include "common/strings.h"
+#include "filter/block_allow_list.h"
+#include "filter/event_filter.h"
+#include "filter/table_router.h"
+#include "mysql/master_status.h"
+#include "mysql/quote.h"
+#include "sync/checkpoint.h"
+#include "sync/ddl.h"
+#include "sync/dml.h"
+#include "sync/dml_worker.h"
+#include "sync/schema_tracker.h"
+
+namespace dm::sync {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// FNV-1a: a stable name for the tracker's scratch databases of one subtask.
+uint64_t StableHash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+bool IsStatement(std::string_view query, std::string_view word) {
+  query = TrimSpace(query);
+  while (!query.empty() && query.back() == ';') query = TrimSpace(query.substr(0, query.size() - 1));
+  return EqualsIgnoreCase(query, word);
+}
+
+std::string TableInfoJson(const TrackedTable& table) {
+  return nlohmann::json{{"create_table", table.create_sql}}.dump();
+}
+
+std::string PositionText(const binlog::Position& p) { return p.ToString(); }
+
+filter::EventType RowsEventType(binlog::RowsKind kind) {
+  switch (kind) {
+    case binlog::RowsKind::kWrite: return filter::EventType::kInsert;
+    case binlog::RowsKind::kUpdate: return filter::EventType::kUpdate;
+    case binlog::RowsKind::kDelete: return filter::EventType::kDelete;
+  }
+  return filter::EventType::kNull;
+}
+
+}  // namespace
+
+class Syncer::Impl {
+ public:
+  explicit Impl(SyncerOptions options)
+      : options_(std::move(options)), checkpoint_(options_.meta_schema, options_.task, options_.source_id) {}
+
+  Status Run(std::stop_token stop);
+  SyncStatus Snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    SyncStatus s = status_;
+    if (pool_) s.total_events = events_applied_base_ + pool_->applied() + ddls_applied_;
+    return s;
+  }
+
+ private:
+  // A table id's state while its TABLE_MAP is in force.
+  struct TableState {
+    bool skip = true;  // filtered out: its row events are ignored
+    filter::TableName name;
+    std::optional<TableDml> dml;
+  };
+
+  Status Prepare();
+  Status OpenSource();
+  Status HandleEvent(const binlog::RawEvent& event);
+  Status HandleTableMap(const binlog::RawEvent& event);
+  Status HandleRows(const binlog::RawEvent& event);
+  // Starts tracking `table`, which the checkpoint did not know.
+  Status SeedTable(const filter::TableName& table);
+  Status HandleQuery(const binlog::RawEvent& event);
+  Status HandleDdl(const binlog::RawEvent& event, const binlog::QueryEvent& query);
+  // Applies part `index` of a DDL split per table (SplitPerTable).
+  Status ApplyDdlPart(const binlog::RawEvent& event, const DdlStatement& part, uint32_t index, uint64_t sql_mode);
+  Status EndTransaction(const binlog::RawEvent& event);
+  Status Flush();
+  Result<filter::TableName> Route(const filter::TableName& source) const;
+  Result<std::string> TargetDefinitions(const DdlStatement& routed_names_source);
+  bool SafeModeAt(const binlog::Position& position) const;
+  bool Synced() const;
+  void RefreshMasterStatus();
+
+  SyncerOptions options_;
+  SyncerCheckpoint checkpoint_;
+  filter::BlockAllowList block_allow_;
+  filter::TableRouter router_;
+  filter::BinlogEventFilter event_filter_;
+
+  std::unique_ptr<mysql::Connection> target_;    // checkpoints and DDL
+  std::unique_ptr<mysql::Connection> upstream_;  // master status, tracker seeding
+  std::unique_ptr<SchemaTracker> tracker_;
+  std::unique_ptr<DmlWorkerPool> pool_;
+  std::unique_ptr<binlog::SocketBinlogSource> source_;
+
+  binlog::FormatDescription format_;
+  binlog::TableMapCache table_maps_;
+  std::unordered_map<uint64_t, TableState> tables_;
+  std::string scratch_;
+  std::vector<binlog::Value> before_, after_;
+  std::vector<uint64_t> keys_;
+
+  binlog::Location committed_;  // after the last complete transaction
+  std::optional<binlog::Location> safe_until_;
+  std::vector<WorkerProgress> recovery_;  // the workers' rows found at start
+  std::optional<RowPoint> recovery_end_;  // the last of them
+  std::optional<DdlMarker> ddl_marker_;
+  std::optional<binlog::Position> exit_at_;  // exit_when_synced target
+  Clock::time_point last_flush_ = Clock::now();
+  bool dirty_ = false;  // something applied since the last flush
+
+  mutable std::mutex mu_;
+  SyncStatus status_;             // guarded by mu_
+  uint64_t events_applied_base_ = 0;  // guarded by mu_: pools replaced so far
+  uint64_t ddls_applied_ = 0;         // guarded by mu_
+  uint64_t transactions_ = 0;
+  Clock::time_point started_ = Clock::now();
+  Clock::time_point tps_sample_time_ = Clock::now();
+  uint64_t tps_sample_count_ = 0;
+  Clock::time_point last_master_read_{};
+};
+
+Result<filter::TableName> Syncer::Impl::Route(const filter::TableName& source) const {
+  DM_ASSIGN_OR_RETURN(filter::TableName target, router_.Route(source.schema, source.table));
+  if (!options_.case_sensitive) {
+    target.schema = AsciiLower(target.schema);
+    target.table = AsciiLower(target.table);
+  }
+  return target;
+}
+
+bool Syncer::Impl::SafeModeAt(const binlog::Position& position) const {
+  if (options_.syncer.safe_mode) return true;
+  return safe_until_ && binlog::ComparePositions(position, safe_until_->position) < 0;
+}
+
+bool Syncer::Impl::Synced() const {
+  return exit_at_ && binlog::ComparePositions(committed_.position, *exit_at_) >= 0;
+}
+
+void Syncer::Impl::RefreshMasterStatus() {
+  auto now = Clock::now();
+  if (now - last_master_read_ < std::chrono::seconds(5)) return;
+  last_master_read_ = now;
+  auto master = mysql::ReadMasterStatus(*upstream_);
+  if (!master.ok()) {
+    log::Warn("reading the upstream's binlog position failed", {{"error", master.status()}});
+    upstream_.reset();
+    auto conn = mysql::Connection::Connect(options_.upstream);
+    if (conn.ok()) upstream_ = std::make_unique<mysql::Connection>(std::move(*conn));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.master_binlog = PositionText({master->file, master->position});
+  status_.master_binlog_gtid = master->gtid_set;
+  status_.synced = !dirty_ && binlog::ComparePositions(committed_.position, {master->file, master->position}) >= 0;
+  if (status_.synced) status_.seconds_behind_master = 0;
+}
+
+Status Syncer::Impl::Prepare() {
+  DM_ASSIGN_OR_RETURN(block_allow_, filter::BlockAllowList::Create(
+                                        options_.block_allow_list.value_or(config::BlockAllowList{}),
+                                        options_.case_sensitive));
+  DM_ASSIGN_OR_RETURN(router_, filter::TableRouter::Create(options_.routes, options_.case_sensitive));
+  DM_ASSIGN_OR_RETURN(event_filter_, filter::BinlogEventFilter::Create(options_.filters, options_.case_sensitive));
+
+  DM_ASSIGN_OR_RETURN(auto target, mysql::Connection::Connect(options_.target));
+  target_ = std::make_unique<mysql::Connection>(std::move(target));
+  DM_ASSIGN_OR_RETURN(auto upstream, mysql::Connection::Connect(options_.upstream));
+  upstream_ = std::make_unique<mysql::Connection>(std::move(upstream));
+  DM_RETURN_IF_ERROR(checkpoint_.Prepare(*target_));
+
+  DM_ASSIGN_OR_RETURN(std::optional<GlobalCheckpoint> global, checkpoint_.LoadGlobal(*target_));
+  SchemaTracker::Options tracker_options;
+  tracker_options.server = options_.target;
+  tracker_options.scratch_prefix =
+      fmt::format("_dm_tracker_{:08x}", StableHash(options_.task + '\0' + options_.source_id) & 0xffffffffu);
+  DM_ASSIGN_OR_RETURN(tracker_, SchemaTracker::Open(tracker_options));
+  DM_RETURN_IF_ERROR(tracker_->Reset());
+
+  if (global) {
+    committed_ = global->location;
+    safe_until_ = global->exit_safe;
+    DM_ASSIGN_OR_RETURN(auto tables, checkpoint_.LoadTables(*target_));
+    for (const TableCheckpoint& t : tables) {
+      auto info = nlohmann::json::parse(t.table_info, nullptr, /*allow_exceptions=*/false);
+      if (info.is_discarded() || !info.is_object() || !info.contains("create_table")) continue;
+      DM_RETURN_IF_ERROR(tracker_->SeedTable(t.table, info["create_table"].get<std::string>())
+                             .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" +
+                                          t.table.table + "`"));
+    }
+    log::Info("sync resumes from its checkpoint", {{"task", options_.task}, {"source", options_.source_id},
+                                                    {"location", committed_.ToString()}});
+  } else if (options_.start) {
+    committed_ = *options_.start;
+    safe_until_ = options_.safe_mode_until;
+    for (const auto& seed : options_.seed_tables) {
+      DM_RETURN_IF_ERROR(tracker_->SeedTable({seed.schema, seed.table}, seed.create_sql));
+    }
+    log::Info("sync starts", {{"task", options_.task}, {"source", options_.source_id},
+                              {"location", committed_.ToString()}});
+  } else {
+    return Status::FailedPrecondition(
+        fmt::format("source {}: no syncer checkpoint in {} and no start position: set mysql-instances[].meta "
+                    "(binlog-name, binlog-pos or binlog-gtid) for task-mode incremental",
+                    options_.source_id, checkpoint_.table()));
+  }
+  if (!options_.enable_gtid && committed_.position.file.empty()) {
+    return Status::FailedPrecondition("source " + options_.source_id + ": the start position has no binlog file");
+  }
+
+  DM_ASSIGN_OR_RETURN(recovery_, checkpoint_.LoadWorkerProgress(*target_));
+  DM_ASSIGN_OR_RETURN(ddl_marker_, checkpoint_.LoadDdlMarker(*target_));
+  uint32_t worker_count = static_cast<uint32_t>(std::max(1, options_.syncer.worker_count));
+  for (const WorkerProgress& p : recovery_) {
+    // The replayed changes must go to the workers that applied them first.
+    worker_count = p.worker_count;
+    if (!recovery_end_ || CompareRowPoints(p.applied, *recovery_end_) > 0) recovery_end_ = p.applied;
+  }
+  DmlWorkerOptions pool_options;
+  pool_options.target = options_.target;
+  pool_options.checkpoint = &checkpoint_;
+  pool_options.worker_count = worker_count;
+  pool_options.batch = static_cast<size_t>(std::max(1, options_.syncer.batch));
+  pool_options.queue_size = static_cast<size_t>(std::max(1, options_.syncer.queue_size));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pool_ = std::make_unique<DmlWorkerPool>(pool_options);
+  }
+
+  if (options_.exit_when_synced) {
+    DM_ASSIGN_OR_RETURN(mysql::MasterStatus master, mysql::ReadMasterStatus(*upstream_));
+    exit_at_ = binlog::Position{master.file, master.position};
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.syncer_binlog = PositionText(committed_.position);
+  status_.syncer_binlog_gtid = committed_.gtid_set;
+  status_.binlog_file = committed_.position.file;
+  return Status::OK();
+}
+
+Status Syncer::Impl::OpenSource() {
+  binlog::SocketBinlogSourceOptions source_options;
+  source_options.connection = options_.upstream;
+  source_options.server_id = options_.server_id;
+  source_options.use_gtid = options_.enable_gtid;
+  source_options.start_gtid = committed_.gtid_set;
+  source_options.start = committed_.position;
+  // Frequent heartbeats let an idle syncer notice it is synced.
+  source_options.heartbeat_period = std::chrono::seconds(1);
+  DM_ASSIGN_OR_RETURN(source_, binlog::SocketBinlogSource::Open(std::move(source_options)));
+  return Status::OK();
+}
+
+Status Syncer::Impl::Flush() {
+  DM_RETURN_IF_ERROR(pool_->Drain());
+  GlobalCheckpoint global;
+  global.location = committed_;
+  if (safe_until_ && binlog::ComparePositions(committed_.position, safe_until_->position) < 0) {
+    global.exit_safe = safe_until_;
+  }
+  std::vector<TableCheckpoint> tables;
+  for (const TrackedTable* t : tracker_->Tables()) tables.push_back({t->name, committed_, TableInfoJson(*t)});
+  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables));
+  last_flush_ = Clock::now();
+  dirty_ = false;
+  // The workers' rows are gone; the recorded pool size no longer binds.
+  recovery_.clear();
+  recovery_end_.reset();
+  const auto configured = static_cast<uint32_t>(std::max(1, options_.syncer.worker_count));
+  if (pool_->worker_count() != configured) {
+    DmlWorkerOptions pool_options;
+    pool_options.target = options_.target;
+    pool_options.checkpoint = &checkpoint_;
+    pool_options.worker_count = configured;
+    pool_options.batch = static_cast<size_t>(std::max(1, options_.syncer.batch));
+    pool_options.queue_size = static_cast<size_t>(std::max(1, options_.syncer.queue_size));
+    std::lock_guard<std::mutex> lock(mu_);
+    events_applied_base_ += pool_->applied();
+    pool_ = std::make_unique<DmlWorkerPool>(pool_options);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.syncer_binlog = PositionText(committed_.position);
+  status_.syncer_binlog_gtid = committed_.gtid_set;
+  return Status::OK();
+}
+
+Status Syncer::Impl::Run(std::stop_token stop) {
+  DM_RETURN_IF_ERROR(Prepare());
+  DM_RETURN_IF_ERROR(OpenSource());
+  std::stop_callback interrupt(stop, [this] { source_->Interrupt(); });
+  Status result;
+  binlog::RawEvent event;
+  while (true) {
+    if (stop.stop_requested()) {
+      result = Status::Cancelled("sync stopped");
+      break;
+    }
+    if (Synced()) break;
+    auto more = source_->Next(&event);
+    if (!more.ok()) {
+      result = stop.stop_requested() ? Status::Cancelled("sync stopped") : more.status();
+      break;
+    }
+    if (!*more) break;
+    Status s = HandleEvent(event);
+    if (!s.ok()) {
+      result = std::move(s);
+      break;
+    }
+  }
+  // Keep what the workers can still commit: a stop, a synced exit and a
+  // failure of the event loop all end with the checkpoint covering it. A
+  // worker failure leaves the checkpoint as it was (its rows cover the rest).
+  Status flushed = Flush();
+  if (result.ok()) return flushed;
+  if (!flushed.ok() && result.code() == StatusCode::kCancelled) return flushed;
+  return result;
+}
+
+Status Syncer::Impl::HandleEvent(const binlog::RawEvent& event) {
+  using binlog::EventType;
+  const EventType type = event.header.type;
+  if (type == EventType::kFormatDescription) {
+    DM_ASSIGN_OR_RETURN(format_, binlog::DecodeFormatDescription(event));
+  }
+  if (format_.checksum == binlog::ChecksumAlgorithm::kCrc32 && type != EventType::kHeartbeat) {
+    DM_RETURN_IF_ERROR(binlog::VerifyEventChecksum(event.bytes, event.position));
+  }
+  switch (type) {
+    case EventType::kRotate: {
+      std::lock_guard<std::mutex> lock(mu_);
+      status_.binlog_file = source_->file_name();
+      return Status::OK();
+    }
+    case EventType::kHeartbeat:
+      // Idle: the upstream has nothing more; a pending flush can happen now.
+      RefreshMasterStatus();
+      if (dirty_ && Clock::now() - last_flush_ >= std::chrono::seconds(options_.syncer.checkpoint_flush_interval)) {
+        return Flush();
+      }
+      return Status::OK();
+    case EventType::kTableMap:
+      return HandleTableMap(event);
+    case EventType::kXid:
+      return EndTransaction(event);
+    case EventType::kQuery:
+    case EventType::kMariaQueryCompressed:
+      return HandleQuery(event);
+    default:
+      if (binlog::GetRowsEventTraits(type)) return HandleRows(event);
+      return Status::OK();
+  }
+}
+
+Status Syncer::Impl::HandleTableMap(const binlog::RawEvent& event) {
+  bool fresh = false;
+  DM_ASSIGN_OR_RETURN(binlog::TableMap * map, table_maps_.Update(event, format_, &fresh));
+  if (!fresh && tables_.count(map->table_id) > 0) return Status::OK();
+  TableState state;
+  state.name = {map->schema, map->table};
+  state.skip = filter::BlockAllowList::IsSystemSchema(map->schema) || !block_allow_.Match(map->schema, map->table);
+  if (!state.skip) {
+    const TrackedTable* tracked = tracker_->Find(state.name);
+    if (tracked == nullptr) {
+      DM_RETURN_IF_ERROR(SeedTable(state.name).WithContext(
+          fmt::format("TABLE_MAP at {} for `{}`.`{}`", event.position, map->schema, map->table)));
+      tracked = tracker_->Find(state.name);
+    }
+    if (tracked == nullptr) {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("TABLE_MAP at {}: `{}`.`{}` has no known definition", event.position,
+                                map->schema, map->table),
+                    ErrorCode::kBinlogSchemaMismatch);
+    }
+    DM_RETURN_IF_ERROR(binlog::ApplySchema(tracked->ToBinlogSchema(), map)
+                           .WithContext(fmt::format("TABLE_MAP at {}:{} for `{}`.`{}`", source_->file_name(),
+                                                    event.position, map->schema, map->table)));
+    DM_ASSIGN_OR_RETURN(filter::TableName target, Route(state.name));
+    DM_ASSIGN_OR_RETURN(TableDml dml,
+                        TableDml::Make(*tracked, *map, mysql::QualifiedName(target.schema, target.table)));
+    state.dml.emplace(std::move(dml));
+  }
+  tables_[map->table_id] = std::move(state);
+  return Status::OK();
+}
+
+Status Syncer::Impl::SeedTable(const filter::TableName& table) {
+  // The target's table is the upstream's as of the sync start point: the
+  // load created it from the snapshot's definition, and since then it has
+  // changed only by DDL this syncer replayed (DDL on tables not tracked yet
+  // reaches the target but not the tracker). The upstream's current
+  // definition may already include later DDL, so it is the last resort.
+  DM_ASSIGN_OR_RETURN(filter::TableName target, Route(table));
+  auto on_target = ReadTableDefinition(*target_, target.schema, target.table, table);
+  if (on_target.ok()) return tracker_->SeedTable(table, on_target->create_sql);
+  if (on_target.status().code() != StatusCode::kNotFound) return on_target.status();
+  log::Warn("the target lacks a replicated table; its definition is taken from the upstream as it is now",
+            {{"table", mysql::QualifiedName(table.schema, table.table)}});
+  return tracker_->SeedFromUpstream(*upstream_, table);
+}
+
+Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
+  std::string scratch;
+  DM_ASSIGN_OR_RETURN(binlog::RowsEvent rows, binlog::DecodeRowsEvent(event, format_, &scratch));
+  const binlog::TableMap* map = table_maps_.Find(rows.table_id);
+  auto state_it = tables_.find(rows.table_id);
+  if (map == nullptr || state_it == tables_.end()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("rows event at ({}, {}) refers to table id {} without a TABLE_MAP before it",
+                              source_->file_name(), event.position, rows.table_id),
+                  ErrorCode::kBinlogTableMapMissing);
+  }
+  const TableState& state = state_it->second;
+  if (state.skip) return Status::OK();
+  const binlog::RowsKind kind = rows.traits.kind;
+  DM_ASSIGN_OR_RETURN(filter::FilterAction action,
+                      event_filter_.Filter(map->schema, map->table, RowsEventType(kind), ""));
+  if (action != filter::FilterAction::kDo) return Status::OK();
+
+  const TableDml& dml = *state.dml;
+  const size_t n = map->columns.size();
+  if (before_.size() < n) before_.resize(n);
+  if (after_.size() < n) after_.resize(n);
+  const std::span<binlog::Value> before(before_.data(), n), after(after_.data(), n);
+  const binlog::Position at{source_->file_name(), event.position};
+  const bool safe = SafeModeAt(at);
+  binlog::RowsReader reader(rows, *map);
+  for (uint32_t row = 0; reader.HasNext(); ++row) {
+    DM_RETURN_IF_ERROR(reader.Next(kind == binlog::RowsKind::kWrite ? std::span<binlog::Value>() : before,
+                                   kind == binlog::RowsKind::kDelete ? std::span<binlog::Value>() : after)
+                           .WithContext(fmt::format("`{}`.`{}` rows event at {}", map->schema, map->table,
+                                                    at.ToString())));
+    keys_.clear();
+    if (kind != binlog::RowsKind::kWrite) dml.CausalityKeys(before, &keys_);
+    if (kind != binlog::RowsKind::kDelete) dml.CausalityKeys(after, &keys_);
+    bool conflict = false;
+    const uint32_t worker = WorkerForKeys(keys_, pool_->worker_count(), &conflict);
+    DmlJob job;
+    job.point = {at, row};
+    if (recovery_end_) {
+      if (CompareRowPoints(job.point, *recovery_end_) > 0) {
+        recovery_end_.reset();
+      } else {
+        // Replayed after a crash: skip it when its worker committed it.
+        bool applied = false;
+        for (const WorkerProgress& p : recovery_) {
+          applied = applied || (p.worker == worker && CompareRowPoints(job.point, p.applied) <= 0);
+        }
+        if (applied) continue;
+      }
+    }
+    Status built;
+    if (kind == binlog::RowsKind::kWrite && options_.syncer.multiple_rows) {
+      job.merge_prefix = dml.InsertPrefix(safe);
+      job.statements.emplace_back();
+      built = dml.InsertTuple(after, &job.statements.back());
+    } else if (kind == binlog::RowsKind::kWrite) {
+      built = dml.Insert(after, safe, &job.statements);
+    } else if (kind == binlog::RowsKind::kUpdate) {
+      built = dml.Update(before, after, safe, &job.statements);
+    } else {
+      built = dml.Delete(before, &job.statements);
+    }
+    DM_RETURN_IF_ERROR(built.WithContext(fmt::format("row {} of the rows event at {}", row, at.ToString())));
+    // Changes whose keys live on different workers wait for every earlier
+    // change, so no key sees its changes out of order.
+    if (conflict) DM_RETURN_IF_ERROR(pool_->Drain());
+    DM_RETURN_IF_ERROR(pool_->Push(worker, std::move(job)));
+    dirty_ = true;
+  }
+  return reader.status();
+}
+
+Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
+  committed_.position = {source_->file_name(), source_->position()};
+  committed_.gtid_set = source_->gtid_state();
+  ++transactions_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started_).count();
+    status_.total_tps = transactions_ / static_cast<uint64_t>(std::max<int64_t>(1, elapsed));
+    // recentTps: over the window since the last sample, at least 5 s long.
+    const auto now = Clock::now();
+    const auto window = std::chrono::duration_cast<std::chrono::milliseconds>(now - tps_sample_time_).count();
+    if (window >= 5000) {
+      status_.recent_tps = (transactions_ - tps_sample_count_) * 1000 / static_cast<uint64_t>(window);
+      tps_sample_time_ = now;
+      tps_sample_count_ = transactions_;
+    }
+    int64_t lag = static_cast<int64_t>(std::time(nullptr)) - static_cast<int64_t>(event.header.timestamp);
+    status_.seconds_behind_master = std::max<int64_t>(0, lag);
+  }
+  RefreshMasterStatus();
+  if (Clock::now() - last_flush_ >= std::chrono::seconds(options_.syncer.checkpoint_flush_interval) || Synced()) {
+    return Flush();
+  }
+  return Status::OK();
+}
+
+Status Syncer::Impl::HandleQuery(const binlog::RawEvent& event) {
+  std::string scratch;
+  DM_ASSIGN_OR_RETURN(binlog::QueryEvent query, binlog::DecodeQuery(event, format_, &scratch));
+  if (IsStatement(query.query, "BEGIN")) return Status::OK();
+  if (IsStatement(query.query, "COMMIT")) return EndTransaction(event);
+  return HandleDdl(event, query);
+}
+
+Result<std::string> Syncer::Impl::TargetDefinitions(const DdlStatement& statement) {
+  std::string out;
+  for (const NameRef& ref : statement.names) {
+    DM_ASSIGN_OR_RETURN(filter::TableName target, Route(ref.name));
+    std::string sql = ref.name.table.empty() ? "SHOW CREATE DATABASE " + mysql::QuoteIdentifier(target.schema)
+                                             : "SHOW CREATE TABLE " + mysql::QualifiedName(target.schema, target.table);
+    auto rows = target_->QueryRows(sql);
+    out += sql + "\n";
+    // A missing object is part of the picture too (CREATE/DROP).
+    out += rows.ok() && !rows->empty() && rows->at(0).size() >= 2 ? rows->at(0)[1].value_or("") : "(absent)";
+    out += "\n";
+  }
+  return out;
+}
+
+Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::QueryEvent& query) {
+  const SqlDialect dialect = SqlDialect::FromSqlMode(query.sql_mode.value_or(0));
+  const std::string where = fmt::format("QUERY at ({}, {})", source_->file_name(), event.position);
+  auto parsed = ParseStatement(query.query, query.schema, dialect);
+  if (!parsed.ok()) return std::move(parsed).status().WithContext(where);
+  DdlStatement statement = std::move(*parsed);
+  if (statement.kind == StatementKind::kNotDdl) {
+    log::Info("sync skips a statement that changes no schema", {{"statement", statement.keywords},
+                                                                  {"position", where}});
+    return Status::OK();
+  }
+  if (statement.kind == StatementKind::kDml) {
+    return Status(StatusCode::kFailedPrecondition,
+                  where + ": statement-based DML cannot be replicated exactly; set binlog_format=ROW upstream: " +
+                      QuoteStatementForError(query.query),
+                  ErrorCode::kSyncerUnitParseStmt);
+  }
+  if (statement.temporary) return Status::OK();
+  // DDL is a barrier: everything before it is applied and checkpointed.
+  DM_RETURN_IF_ERROR(Flush());
+  auto split = SplitPerTable(statement);
+  if (!split.ok()) return std::move(split).status().WithContext(where);
+  const std::vector<DdlStatement>& parts = *split;
+  for (uint32_t i = 0; i < parts.size(); ++i) {
+    DM_RETURN_IF_ERROR(ApplyDdlPart(event, parts[i], i, query.sql_mode.value_or(0)).WithContext(where));
+  }
+  ddl_marker_.reset();
+  table_maps_.Clear();
+  tables_.clear();
+  committed_.position = {source_->file_name(), source_->position()};
+  committed_.gtid_set = source_->gtid_state();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++ddls_applied_;
+  }
+  return Flush();
+}
+
+Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatement& part, uint32_t index,
+                                  uint64_t sql_mode) {
+  if (part.names.empty()) return Status::OK();
+  const NameRef& subject = part.names.front();
+  if (filter::BlockAllowList::IsSystemSchema(subject.name.schema) ||
+      !block_allow_.Match(subject.name.schema, subject.name.table)) {
+    return Status::OK();
+  }
+  DM_ASSIGN_OR_RETURN(filter::FilterAction action,
+                      event_filter_.Filter(subject.name.schema, subject.name.table, FilterEventType(part.kind),
+                                           part.sql));
+  if (action == filter::FilterAction::kError) {
+    return Status::FailedPrecondition("the binlog event filter refuses " + QuoteStatementForError(part.sql));
+  }
+  if (action != filter::FilterAction::kDo) return Status::OK();
+  DM_ASSIGN_OR_RETURN(std::string routed,
+                      RewriteNames(part, [this](const filter::TableName& source) { return Route(source); }));
+  DM_ASSIGN_OR_RETURN(std::string before, TargetDefinitions(part));
+  const binlog::Position at{source_->file_name(), event.position};
+  bool already_applied = false;
+  if (ddl_marker_ && ddl_marker_->position == at) {
+    // A crash hit this DDL: the parts before the marked one ran; the marked
+    // one ran when the target no longer looks as it did before it.
+    already_applied = index < ddl_marker_->part || (index == ddl_marker_->part && ddl_marker_->target_before != before);
+  }
+  if (!already_applied) {
+    DM_RETURN_IF_ERROR(checkpoint_.SaveDdlMarker(*target_, {at, index, before}));
+    DM_RETURN_IF_ERROR(target_->Execute(routed).WithContext("applying " + QuoteStatementForError(routed)));
+    log::Info("sync applied a DDL", {{"task", options_.task}, {"source", options_.source_id},
+                                     {"ddl", routed}, {"position", at.ToString()}});
+  } else {
+    log::Info("sync found a DDL already applied before a restart", {{"ddl", routed}, {"position", at.ToString()}});
+  }
+  return tracker_->ApplyDdl(part, sql_mode);
+}
+
+Syncer::Syncer(SyncerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Syncer::~Syncer() = default;
+Status Syncer::Run(std::stop_token stop) { return impl_->Run(stop); }
+SyncStatus Syncer::Snapshot() const { return impl_->Snapshot(); }
+
+}  // namespace dm::sync

@@ -1,0 +1,101 @@
+// The sync unit: reads one source's binlog as a replica and applies it to the
+// target, exactly once in effect across any crash (docs/design/syncer.md).
+//
+//   SyncerOptions options = ...;
+//   Syncer syncer(std::move(options));
+//   Status s = syncer.Run(stop_token);   // until stopped, an error, or synced
+//   SyncStatus status = syncer.Snapshot();  // any thread, any time
+//
+// Pipeline: SocketBinlogSource -> event loop (this thread: table maps,
+// schema tracker, filters and routes, DML building, causality) -> DmlWorkerPool
+// (worker-count target connections). DDL is a barrier: every worker drains,
+// the checkpoint is flushed, then the DDL runs on the target and the tracker.
+// Checkpoints: checkpoint.h. Where sync starts: the checkpoint's global row,
+// else `start` (task meta, or the dump's metadata in `all` mode).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "binlog/location.h"
+#include "common/status.h"
+#include "config/task_config.h"
+#include "mysql/connection.h"
+
+namespace dm::sync {
+
+struct SyncerOptions {
+  std::string task;
+  std::string source_id;
+  std::string meta_schema = "dm_meta";
+  mysql::ConnectionOptions upstream;
+  mysql::ConnectionOptions target;
+  uint32_t server_id = 0;  // replica server id; 0 chooses one
+  bool enable_gtid = false;  // stream by GTID (source enable-gtid)
+
+  config::SyncerConfig syncer;  // worker-count, batch, queue-size, checkpoint-flush-interval, safe-mode, ...
+  bool case_sensitive = false;
+  std::optional<config::BlockAllowList> block_allow_list;
+  std::vector<config::RouteRule> routes;
+  std::vector<config::FilterRule> filters;
+
+  // Where to start when the target has no checkpoint for this source.
+  std::optional<binlog::Location> start;
+  // Safe mode until this location (a dump taken with consistency none).
+  std::optional<binlog::Location> safe_mode_until;
+  // Seeds for the schema tracker when there is no checkpoint: the dump's
+  // CREATE TABLE texts (all mode), by upstream table.
+  struct SeedTable {
+    std::string schema;
+    std::string table;
+    std::string create_sql;
+  };
+  std::vector<SeedTable> seed_tables;
+
+  // Return OK once everything up to the upstream's binlog position read at
+  // start has been applied and checkpointed (--exit-when-synced).
+  bool exit_when_synced = false;
+};
+
+// query-status's `sync` section.
+struct SyncStatus {
+  uint64_t total_events = 0;   // row changes and DDLs applied since start
+  uint64_t total_tps = 0;      // transactions per second since start
+  uint64_t recent_tps = 0;     // over the last few seconds
+  std::string master_binlog;   // upstream's current position "(file, pos)"
+  std::string master_binlog_gtid;
+  std::string syncer_binlog;   // checkpointed position
+  std::string syncer_binlog_gtid;
+  bool synced = false;
+  int64_t seconds_behind_master = 0;
+  std::vector<std::string> blocking_ddls;
+  std::string binlog_file;     // current file (dm_syncer_binlog_file)
+};
+
+class Syncer {
+ public:
+  explicit Syncer(SyncerOptions options);
+  ~Syncer();
+  Syncer(const Syncer&) = delete;
+  Syncer& operator=(const Syncer&) = delete;
+
+  // Runs until `stop` (Cancelled, after draining and flushing), an error
+  // (workers drained as far as they can; the checkpoint covers what was
+  // applied), or, with exit_when_synced, until synced (OK).
+  Status Run(std::stop_token stop);
+
+  SyncStatus Snapshot() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dm::sync

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# task-mode all, end to end, by a standalone dm-worker with --exit-when-synced:
+# dump + load + sync of tables with a primary key, a unique key and no key;
+# then a second run catches up with inserts, updates (also of the primary
+# key), deletes and DDL (ADD COLUMN ... AFTER, CREATE TABLE, DROP TABLE,
+# TRUNCATE) from its checkpoint; then the worker is killed with -9 at random
+# moments during a concurrent workload, restarted each time, and a last run
+# catches up. After every run dm-diff must find target and upstream equal
+# row by row: exactly once, also for the keyless table.
+source "$(dirname "$0")/../_utils/lib.sh"
+: "${DM_TEST_ENV_FILE:?run through ctest (needs the mariadb fixture)}"
+env_value() { sed -n "s/^$1=//p" "$DM_TEST_ENV_FILE"; }
+up_port=$(env_value DM_TEST_UPSTREAM_PORT)
+down_port=$(env_value DM_TEST_DOWNSTREAM_PORT)
+pw=$(env_value DM_TEST_UPSTREAM_PASSWORD)
+[ -n "$up_port" ] && [ -n "$down_port" ] || fail "no MariaDB endpoints in $DM_TEST_ENV_FILE"
+kills=${DM_SYNC_KILLS:-8}
+work=$(mktemp -d)
+db="sa_$$_$RANDOM"
+sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
+cleanup() {
+  kill -9 $(jobs -p) 2>/dev/null || true
+  sql "$up_port" -e "DROP DATABASE IF EXISTS $db" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
+  sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '\\_dm\\_tracker\\_%'" |
+    while read -r scratch; do sql "$down_port" -e "DROP DATABASE IF EXISTS \`$scratch\`" || true; done
+  cleanup_ports
+  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+alloc_ports 1
+
+sql "$up_port" -e "CREATE DATABASE $db CHARACTER SET utf8mb4"
+sql "$up_port" -D "$db" -e "
+  CREATE TABLE t_pk (id BIGINT PRIMARY KEY, v VARCHAR(100), n INT, d DECIMAL(10,3), f DOUBLE, ts DATETIME(6),
+                     bin VARBINARY(32), e ENUM('x','y','ü'), s SET('a','b'));
+  CREATE TABLE t_uk (code INT NOT NULL, note TEXT, UNIQUE KEY uk_code (code));
+  CREATE TABLE t_nokey (a INT, b VARCHAR(20));
+  CREATE TABLE t_drop (id INT PRIMARY KEY);
+  INSERT INTO t_pk SELECT seq, CONCAT('v', seq, IF(seq % 7 = 0, ' \\'q\\' \\\\ 🚀', '')), seq * 3,
+    seq / 7, seq / 3, '2024-02-29 12:34:56.123456' + INTERVAL seq SECOND, UNHEX(SHA2(seq, 256)),
+    ELT(1 + seq % 3, 'x', 'y', 'ü'), IF(seq % 2, 'a,b', '') FROM seq_1_to_3000;
+  INSERT INTO t_uk SELECT seq, REPEAT('n', seq % 50) FROM seq_1_to_1000;
+  INSERT INTO t_nokey VALUES (1, 'dup'), (1, 'dup'), (NULL, NULL), (2, 'two');
+  INSERT INTO t_drop VALUES (1);"
+
+cat >"$work/source.yaml" <<YAML
+source-id: "src-1"
+from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
+YAML
+cat >"$work/task.yaml" <<YAML
+name: "$db"
+task-mode: all
+meta-schema: "${db}_meta"
+target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
+block-allow-list:
+  only: {do-dbs: ["$db"]}
+syncers:
+  small: {worker-count: 4, batch: 20, checkpoint-flush-interval: 1}
+loaders:
+  here: {pool-size: 2, dir: "$work/dump"}
+mysql-instances:
+  - {source-id: "src-1", block-allow-list: "only", syncer-config-name: "small", loader-config-name: "here"}
+YAML
+
+run_worker() {  # run_worker [extra flags]: starts dm-worker in the background
+  "$DM_BIN_DIR/dm-worker" --task "$work/task.yaml" --source "$work/source.yaml" \
+    --worker-addr "127.0.0.1:${ALLOCATED_PORTS[0]}" --log-file "$work/worker.log" "$@" 2>>"$work/worker.err" &
+  worker_pid=$!
+}
+diff_equal() {
+  "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source.yaml" >"$work/diff.out" 2>&1 ||
+    fail "$1: target differs from the upstream: $(grep -v '^\[OK\]' "$work/diff.out" | head -20)"
+}
+
+run_worker --exit-when-synced
+wait_exit "$worker_pid" 180 || fail "the all-mode run failed: $(tail -5 "$work/worker.err")"
+diff_equal "after dump, load and sync"
+pass "task-mode all: dump, load, sync, exit when synced; target equals upstream"
+
+# Everything a syncer must get right, applied while no worker runs.
+sql "$up_port" -D "$db" -e "
+  UPDATE t_pk SET v = CONCAT(v, '+'), n = n + 1 WHERE id % 5 = 0;
+  UPDATE t_pk SET id = id + 100000 WHERE id BETWEEN 10 AND 20;
+  DELETE FROM t_pk WHERE id % 11 = 0;
+  INSERT INTO t_pk (id, v) VALUES (200001, NULL), (200002, '');
+  UPDATE t_uk SET code = code + 5000 WHERE code <= 10;
+  DELETE FROM t_uk WHERE code BETWEEN 500 AND 520;
+  UPDATE t_nokey SET b = 'dup2' WHERE a = 1 LIMIT 1;
+  DELETE FROM t_nokey WHERE a IS NULL;
+  INSERT INTO t_nokey VALUES (3, 'x'), (3, 'x');
+  ALTER TABLE t_pk ADD COLUMN added INT NOT NULL DEFAULT 7 AFTER id, DROP COLUMN s;
+  UPDATE t_pk SET added = id % 13 WHERE id < 100;
+  CREATE TABLE t_new (id INT AUTO_INCREMENT PRIMARY KEY, j VARCHAR(10)) ;
+  INSERT INTO t_new (j) VALUES ('a'), ('b'), ('c');
+  DROP TABLE t_drop;
+  TRUNCATE TABLE t_uk;
+  INSERT INTO t_uk VALUES (1, 'after truncate');"
+run_worker --exit-when-synced
+wait_exit "$worker_pid" 120 || fail "the catch-up run failed: $(tail -5 "$work/worker.err")"
+diff_equal "after DML and DDL"
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$db' AND TABLE_NAME='t_drop'")" = 0 ] ||
+  fail "DROP TABLE was not replicated"
+pass "incremental catch-up from the checkpoint: updates, key changes, deletes, keyless rows and DDL are exact"
+
+# A concurrent workload while the worker is killed -9 and restarted.
+workload() {
+  local i
+  for i in $(seq 1 400); do
+    sql "$up_port" -D "$db" -e "
+      INSERT INTO t_pk (id, v, n) VALUES ($((300000 + i)), 'w$i', $i);
+      UPDATE t_pk SET n = n + 1 WHERE id = $((300000 + i / 2));
+      UPDATE t_pk SET id = $((400000 + i)) WHERE id = $((300000 + i - 3));
+      DELETE FROM t_pk WHERE id = $((i * 3));
+      INSERT INTO t_nokey VALUES ($i, 'k'), ($i, 'k');
+      DELETE FROM t_nokey WHERE a = $((i - 5)) LIMIT 1;
+      INSERT INTO t_uk VALUES ($((10000 + i)), 'w') ON DUPLICATE KEY UPDATE note = 'dup';" || return 1
+    if [ $((i % 100)) -eq 0 ]; then
+      sql "$up_port" -D "$db" -e "ALTER TABLE t_new ADD COLUMN c$i INT DEFAULT $i; INSERT INTO t_new (j) VALUES ('$i')" || return 1
+    fi
+  done
+}
+workload &
+workload_pid=$!
+for k in $(seq 1 "$kills"); do
+  run_worker
+  sleep "0.$((RANDOM % 9 + 1))"
+  kill -9 "$worker_pid" 2>/dev/null || true
+  wait "$worker_pid" 2>/dev/null || true
+done
+wait "$workload_pid" || fail "the workload failed"
+run_worker --exit-when-synced
+wait_exit "$worker_pid" 180 || fail "the run after $kills kills failed: $(tail -5 "$work/worker.err")"
+diff_equal "after $kills kill -9 restarts under a concurrent workload"
+pass "killed -9 $kills times during a workload with key changes, keyless rows and DDL: target equals upstream"
