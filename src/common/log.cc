@@ -76,7 +76,9 @@ Status Init(const Options& options) {
   logger->set_pattern(json ? R"({"time":"%Y/%m/%d %H:%M:%S.%e %z","level":"%l",%v})"
                            : "[%Y/%m/%d %H:%M:%S.%e %z] [%^%l%$] %v");
   logger->set_level(ToSpd(options.level));
-  logger->flush_on(spdlog::level::warn);
+  // Info lines are rare (never per event) and say what a process did last
+  // before a crash or kill -9, so they reach the file at once.
+  logger->flush_on(spdlog::level::info);
   State& state = GetState();
   std::lock_guard lock(state.mu);
   state.logger = std::move(logger);

@@ -160,7 +160,7 @@ Result<std::vector<WorkerProgress>> SyncerCheckpoint::LoadWorkerProgress(mysql::
 }
 
 Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& global,
-                               const std::vector<TableCheckpoint>& tables) const {
+                               const std::vector<TableCheckpoint>& tables, bool clear_worker_progress) const {
   DM_RETURN_IF_ERROR(CheckFits(global.location.position, "global checkpoint"));
   if (global.exit_safe) DM_RETURN_IF_ERROR(CheckFits(global.exit_safe->position, "safe-mode exit point"));
   for (const TableCheckpoint& t : tables) {
@@ -191,7 +191,7 @@ Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& 
       "table_info = VALUES(table_info)";
   DM_RETURN_IF_ERROR(conn.Begin());
   Status s = conn.Execute(sql);
-  if (s.ok()) s = conn.Execute("DELETE FROM " + progress_table_ + " WHERE id = " + id);
+  if (s.ok() && clear_worker_progress) s = conn.Execute("DELETE FROM " + progress_table_ + " WHERE id = " + id);
   if (s.ok()) s = conn.Commit();
   if (!s.ok() && !conn.broken()) (void)conn.Rollback();
   return s;

@@ -90,12 +90,15 @@ class SyncerCheckpoint {
   // The workers' rows of this source, by worker.
   Result<std::vector<WorkerProgress>> LoadWorkerProgress(mysql::Connection& conn) const;
 
-  // Writes the global row and `tables` and deletes the workers' rows, in one
-  // transaction: everything up to `global` is applied (the caller has
-  // drained its workers), so the workers' rows say nothing more. Positions
-  // must fit DM's INT UNSIGNED columns (InvalidArgument naming them if not).
-  Status Flush(mysql::Connection& conn, const GlobalCheckpoint& global,
-               const std::vector<TableCheckpoint>& tables) const;
+  // Writes the global row and `tables` in one transaction; with
+  // `clear_worker_progress` also deletes the workers' rows, for a flush where
+  // everything the workers applied is at or before `global` (the caller has
+  // drained them at a transaction boundary). A flush in the middle of a
+  // transaction (stopping) keeps them: they cover the rows past `global`.
+  // Positions must fit DM's INT UNSIGNED columns (InvalidArgument naming
+  // them if not).
+  Status Flush(mysql::Connection& conn, const GlobalCheckpoint& global, const std::vector<TableCheckpoint>& tables,
+               bool clear_worker_progress = true) const;
 
   // The statement a worker runs inside its batch transaction, last, to
   // record `progress`.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "common/sync_point.h"
 
 namespace dm::sync {
 
@@ -124,7 +125,9 @@ Status DmlWorkerPool::ApplyOnce(uint32_t index, const std::vector<DmlJob>& batch
   DM_RETURN_IF_ERROR(flush_merged().WithContext("row changes up to " + batch.back().point.position.ToString()));
   DM_RETURN_IF_ERROR(conn.Execute(options_.checkpoint->WorkerProgressSql(
       {index, options_.worker_count, batch.back().point}, conn.escaping())));
-  return conn.Commit();
+  DM_RETURN_IF_ERROR(conn.Commit());
+  DM_SYNC_POINT("dml-worker.after-commit");
+  return Status::OK();
 }
 
 Status DmlWorkerPool::ApplyBatch(uint32_t index, const std::vector<DmlJob>& batch,

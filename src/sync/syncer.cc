@@ -14,6 +14,7 @@
 #include "binlog/table_map.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/sync_point.h"
 #include "filter/block_allow_list.h"
 #include "filter/event_filter.h"
 #include "filter/table_router.h"
@@ -130,6 +131,7 @@ class Syncer::Impl {
   std::optional<binlog::Position> exit_at_;  // exit_when_synced target
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;  // something applied since the last flush
+  bool pushed_in_open_txn_ = false;  // row changes pushed after committed_
 
   mutable std::mutex mu_;
   SyncStatus status_;             // guarded by mu_
@@ -276,6 +278,7 @@ Status Syncer::Impl::OpenSource() {
 
 Status Syncer::Impl::Flush() {
   DM_RETURN_IF_ERROR(pool_->Drain());
+  DM_SYNC_POINT("syncer.flush.after-drain");  // rows and worker progress committed, checkpoint not
   GlobalCheckpoint global;
   global.location = committed_;
   if (safe_until_ && binlog::ComparePositions(committed_.position, safe_until_->position) < 0) {
@@ -283,9 +286,13 @@ Status Syncer::Impl::Flush() {
   }
   std::vector<TableCheckpoint> tables;
   for (const TrackedTable* t : tracker_->Tables()) tables.push_back({t->name, committed_, TableInfoJson(*t)});
-  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables));
+  // Rows of a transaction whose end has not been read yet are applied but
+  // lie past `committed_`: the workers' rows must keep covering them.
+  const bool at_boundary = !pushed_in_open_txn_;
+  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables, at_boundary));
   last_flush_ = Clock::now();
   dirty_ = false;
+  if (!at_boundary) return Status::OK();
   // The workers' rows are gone; the recorded pool size no longer binds.
   recovery_.clear();
   recovery_end_.reset();
@@ -490,6 +497,7 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
     if (conflict) DM_RETURN_IF_ERROR(pool_->Drain());
     DM_RETURN_IF_ERROR(pool_->Push(worker, std::move(job)));
     dirty_ = true;
+    pushed_in_open_txn_ = true;
   }
   return reader.status();
 }
@@ -497,6 +505,7 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
 Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
   committed_.position = {source_->file_name(), source_->position()};
   committed_.gtid_set = source_->gtid_state();
+  pushed_in_open_txn_ = false;
   ++transactions_;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -608,7 +617,9 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatem
   }
   if (!already_applied) {
     DM_RETURN_IF_ERROR(checkpoint_.SaveDdlMarker(*target_, {at, index, before}));
+    DM_SYNC_POINT("syncer.ddl.before-target");
     DM_RETURN_IF_ERROR(target_->Execute(routed).WithContext("applying " + QuoteStatementForError(routed)));
+    DM_SYNC_POINT("syncer.ddl.after-target");
     log::Info("sync applied a DDL", {{"task", options_.task}, {"source", options_.source_id},
                                      {"ddl", routed}, {"position", at.ToString()}});
   } else {

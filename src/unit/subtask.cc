@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "common/log.h"
 #include "dump/dump.h"
@@ -229,13 +231,36 @@ Status SubTask::RunSync(std::stop_token stop) {
                                                                        : instance_.meta->binlog_pos},
                                      instance_.meta->binlog_gtid};
   }
-  {
-    std::lock_guard lock(mu_);
-    syncer_ = std::make_unique<sync::Syncer>(std::move(options));
-  }
   SetUnit(UnitKind::kSync);
-  log::Info("sync unit starts", {{"task", task_.name}, {"source", source_.source_id}});
-  return syncer_->Run(stop);
+  // A lost upstream or target (restart, network) pauses sync; it resumes by
+  // itself from the checkpoint with a growing pause, as DM's task checker
+  // auto-resumes subtasks paused by resumable errors.
+  auto backoff = std::chrono::seconds(1);
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      syncer_ = std::make_unique<sync::Syncer>(options);
+    }
+    log::Info("sync unit starts", {{"task", task_.name}, {"source", source_.source_id}});
+    Status s = syncer_->Run(stop);
+    if (s.ok() || !s.IsRetryable() || stop.stop_requested()) return s;
+    log::Warn("sync paused by a resumable error; resuming from the checkpoint",
+              {{"task", task_.name}, {"source", source_.source_id}, {"error", s}, {"after_s", backoff.count()}});
+    {
+      std::lock_guard lock(mu_);
+      error_ = s;
+    }
+    const auto until = std::chrono::steady_clock::now() + backoff;
+    while (std::chrono::steady_clock::now() < until) {
+      if (stop.stop_requested()) return Status::Cancelled("sync stopped while paused: " + s.message());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    {
+      std::lock_guard lock(mu_);
+      error_ = Status::OK();
+    }
+    backoff = std::min<std::chrono::seconds>(backoff * 2, std::chrono::seconds(30));
+  }
 }
 
 }  // namespace dm::unit

@@ -96,6 +96,22 @@ TEST(WorkerAppTest, StandaloneInputsPairInstancesWithSources) {
   EXPECT_EQ(inputs->sources[0].from.password.reveal(), "Sup3r-Secret-Pw");
 }
 
+TEST(WorkerAppTest, ShardModeAndEnableRelayAreRefusedNamingTheKey) {
+  testutil::TempDir dir;
+  std::string sharded = dir.WriteFile("sharded.yaml", std::string("shard-mode: pessimistic\n") + kTask);
+  std::string task = dir.WriteFile("task.yaml", kTask);
+  std::string source = dir.WriteFile("source.yaml", kSource);
+  std::string relay = dir.WriteFile("relay.yaml", std::string(kSource) + "enable-relay: true\n");
+  auto inputs = LoadStandaloneInputs(sharded, {source}, "");
+  ASSERT_FALSE(inputs.ok());
+  EXPECT_NE(inputs.status().message().find(sharded + ":1: shard-mode: shard-mode 'pessimistic'"), std::string::npos)
+      << inputs.status().message();
+  inputs = LoadStandaloneInputs(task, {relay}, "");
+  ASSERT_FALSE(inputs.ok());
+  EXPECT_NE(inputs.status().message().find(relay + ":7: enable-relay"), std::string::npos)
+      << inputs.status().message();
+}
+
 TEST(WorkerAppTest, DuplicateSourceIdAcrossFilesIsAnError) {
   testutil::TempDir dir;
   std::string task = dir.WriteFile("task.yaml", kTask);

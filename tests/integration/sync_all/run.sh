@@ -14,7 +14,7 @@ up_port=$(env_value DM_TEST_UPSTREAM_PORT)
 down_port=$(env_value DM_TEST_DOWNSTREAM_PORT)
 pw=$(env_value DM_TEST_UPSTREAM_PASSWORD)
 [ -n "$up_port" ] && [ -n "$down_port" ] || fail "no MariaDB endpoints in $DM_TEST_ENV_FILE"
-kills=${DM_SYNC_KILLS:-8}
+kills=${DM_SYNC_KILLS:-20}
 work=$(mktemp -d)
 db="sa_$$_$RANDOM"
 sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
@@ -29,6 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 alloc_ports 1
+status_url="http://127.0.0.1:${ALLOCATED_PORTS[0]}/apis/v1alpha1/status/$db"
 
 sql "$up_port" -e "CREATE DATABASE $db CHARACTER SET utf8mb4"
 sql "$up_port" -D "$db" -e "
@@ -103,10 +104,12 @@ diff_equal "after DML and DDL"
   fail "DROP TABLE was not replicated"
 pass "incremental catch-up from the checkpoint: updates, key changes, deletes, keyless rows and DDL are exact"
 
-# A concurrent workload while the worker is killed -9 and restarted.
+# A concurrent workload (until $work/stop appears, at most 3000 rounds) while
+# the worker is killed -9 and restarted.
 workload() {
   local i
-  for i in $(seq 1 400); do
+  for i in $(seq 1 3000); do
+    [ ! -e "$work/stop" ] || return 0
     sql "$up_port" -D "$db" -e "
       INSERT INTO t_pk (id, v, n) VALUES ($((300000 + i)), 'w$i', $i);
       UPDATE t_pk SET n = n + 1 WHERE id = $((300000 + i / 2));
@@ -115,21 +118,59 @@ workload() {
       INSERT INTO t_nokey VALUES ($i, 'k'), ($i, 'k');
       DELETE FROM t_nokey WHERE a = $((i - 5)) LIMIT 1;
       INSERT INTO t_uk VALUES ($((10000 + i)), 'w') ON DUPLICATE KEY UPDATE note = 'dup';" || return 1
-    if [ $((i % 100)) -eq 0 ]; then
+    if [ $((i % 50)) -eq 0 ]; then
       sql "$up_port" -D "$db" -e "ALTER TABLE t_new ADD COLUMN c$i INT DEFAULT $i; INSERT INTO t_new (j) VALUES ('$i')" || return 1
     fi
   done
+}
+# kill_during_sync: kills the worker -9 at a random moment once it syncs.
+kill_during_sync() {
+  local deadline=$((SECONDS + 60))
+  until curl -fsS "$status_url" 2>/dev/null | grep -q '"unit": "Sync"'; do
+    kill -0 "$worker_pid" 2>/dev/null || fail "the worker exited before syncing: $(tail -3 "$work/worker.err")"
+    [ $SECONDS -lt $deadline ] || fail "the worker did not reach the sync unit in 60 s"
+    sleep 0.05
+  done
+  sleep "0.$((RANDOM % 9 + 1))"
+  kill -9 "$worker_pid" 2>/dev/null || true
+  wait "$worker_pid" 2>/dev/null || true
 }
 workload &
 workload_pid=$!
 for k in $(seq 1 "$kills"); do
   run_worker
-  sleep "0.$((RANDOM % 9 + 1))"
-  kill -9 "$worker_pid" 2>/dev/null || true
-  wait "$worker_pid" 2>/dev/null || true
+  kill_during_sync
 done
+touch "$work/stop"
 wait "$workload_pid" || fail "the workload failed"
 run_worker --exit-when-synced
 wait_exit "$worker_pid" 180 || fail "the run after $kills kills failed: $(tail -5 "$work/worker.err")"
 diff_equal "after $kills kill -9 restarts under a concurrent workload"
-pass "killed -9 $kills times during a workload with key changes, keyless rows and DDL: target equals upstream"
+pass "killed -9 $kills times while syncing a workload with key changes, keyless rows and DDL: target equals upstream"
+
+# Named crash points: each must kill the worker (the point is on the path),
+# and the restarted worker must still end exact.
+burst() {  # burst N: N rounds of row changes on every table and one DDL
+  local i
+  for i in $(seq 1 "$1"); do
+    sql "$up_port" -D "$db" -e "
+      INSERT INTO t_pk (id, v) VALUES ($((500000 + RANDOM * 8 + i)), 'b');
+      UPDATE t_pk SET n = IFNULL(n, 0) + 1 WHERE id % 97 = $((i % 97));
+      INSERT INTO t_nokey (a, b) VALUES ($i, 'burst');
+      DELETE FROM t_nokey WHERE a = $i AND b = 'k' LIMIT 1;" || fail "burst failed"
+  done
+  sql "$up_port" -D "$db" -e "ALTER TABLE t_nokey ADD COLUMN x$RANDOM$RANDOM INT NULL" || fail "burst DDL failed"
+}
+for point in syncer.flush.after-drain dml-worker.after-commit:3 syncer.ddl.before-target syncer.ddl.after-target; do
+  burst 20
+  DM_CRASH_POINT=$point run_worker --exit-when-synced
+  set +e
+  wait_exit "$worker_pid" 120
+  code=$?
+  set -e
+  [ "$code" -eq 137 ] || fail "crash point $point did not kill the worker (exit $code): $(tail -3 "$work/worker.err")"
+  run_worker --exit-when-synced
+  wait_exit "$worker_pid" 120 || fail "the run after crash point $point failed: $(tail -5 "$work/worker.err")"
+  diff_equal "after a crash at $point"
+done
+pass "crash points (after drain before flush, after a worker commit, in the middle of a DDL) leave the target exact"
