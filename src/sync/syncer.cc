@@ -86,6 +86,7 @@ class Syncer::Impl {
   };
 
   Status Prepare();
+  DmlWorkerOptions PoolOptions(uint32_t worker_count) const;
   Status OpenSource();
   Status HandleEvent(const binlog::RawEvent& event);
   Status HandleTableMap(const binlog::RawEvent& event);
@@ -181,6 +182,23 @@ void Syncer::Impl::RefreshMasterStatus() {
   if (status_.synced) status_.seconds_behind_master = 0;
 }
 
+DmlWorkerOptions Syncer::Impl::PoolOptions(uint32_t worker_count) const {
+  DmlWorkerOptions pool;
+  pool.target = options_.target;
+  // The DML builder's literals are raw bytes in each column's own character
+  // set (dml.h), TIMESTAMPs in UTC; the zero dates the upstream accepted
+  // must be accepted too; parent and child rows travel on different workers.
+  pool.target.charset = "binary";
+  pool.target.session_variables.try_emplace("time_zone", "'+00:00'");
+  pool.target.session_variables.try_emplace("sql_mode", "'NO_AUTO_VALUE_ON_ZERO'");
+  pool.target.session_variables.try_emplace("foreign_key_checks", "0");
+  pool.checkpoint = &checkpoint_;
+  pool.worker_count = worker_count;
+  pool.batch = static_cast<size_t>(std::max(1, options_.syncer.batch));
+  pool.queue_size = static_cast<size_t>(std::max(1, options_.syncer.queue_size));
+  return pool;
+}
+
 Status Syncer::Impl::Prepare() {
   DM_ASSIGN_OR_RETURN(block_allow_, filter::BlockAllowList::Create(
                                         options_.block_allow_list.value_or(config::BlockAllowList{}),
@@ -241,15 +259,9 @@ Status Syncer::Impl::Prepare() {
     worker_count = p.worker_count;
     if (!recovery_end_ || CompareRowPoints(p.applied, *recovery_end_) > 0) recovery_end_ = p.applied;
   }
-  DmlWorkerOptions pool_options;
-  pool_options.target = options_.target;
-  pool_options.checkpoint = &checkpoint_;
-  pool_options.worker_count = worker_count;
-  pool_options.batch = static_cast<size_t>(std::max(1, options_.syncer.batch));
-  pool_options.queue_size = static_cast<size_t>(std::max(1, options_.syncer.queue_size));
   {
     std::lock_guard<std::mutex> lock(mu_);
-    pool_ = std::make_unique<DmlWorkerPool>(pool_options);
+    pool_ = std::make_unique<DmlWorkerPool>(PoolOptions(worker_count));
   }
 
   if (options_.exit_when_synced) {
@@ -298,15 +310,9 @@ Status Syncer::Impl::Flush() {
   recovery_end_.reset();
   const auto configured = static_cast<uint32_t>(std::max(1, options_.syncer.worker_count));
   if (pool_->worker_count() != configured) {
-    DmlWorkerOptions pool_options;
-    pool_options.target = options_.target;
-    pool_options.checkpoint = &checkpoint_;
-    pool_options.worker_count = configured;
-    pool_options.batch = static_cast<size_t>(std::max(1, options_.syncer.batch));
-    pool_options.queue_size = static_cast<size_t>(std::max(1, options_.syncer.queue_size));
     std::lock_guard<std::mutex> lock(mu_);
     events_applied_base_ += pool_->applied();
-    pool_ = std::make_unique<DmlWorkerPool>(pool_options);
+    pool_ = std::make_unique<DmlWorkerPool>(PoolOptions(configured));
   }
   std::lock_guard<std::mutex> lock(mu_);
   status_.syncer_binlog = PositionText(committed_.position);
