@@ -66,7 +66,7 @@ void TableRouter::Matching(std::string_view schema, std::string_view table,
   }
 }
 
-Result<TableName> TableRouter::Route(std::string_view schema, std::string_view table) const {
+Result<const TableRouter::Rule*> TableRouter::Decider(std::string_view schema, std::string_view table) const {
   std::vector<const Rule*> table_rules;
   std::vector<const Rule*> schema_rules;
   Matching(schema, table, &table_rules, &schema_rules);
@@ -84,6 +84,19 @@ Result<TableName> TableRouter::Route(std::string_view schema, std::string_view t
                   ErrorCode::kRouteTableDupMatch);
   }
   if (!level.empty()) decider = level[0];
+  return decider;
+}
+
+Result<bool> TableRouter::MergesMany(std::string_view schema, std::string_view table) const {
+  DM_ASSIGN_OR_RETURN(const Rule* decider, Decider(schema, table));
+  if (decider == nullptr) return false;
+  auto wild = [](const std::string& pattern) { return pattern.find_first_of("*?") != std::string::npos; };
+  return (!decider->raw.target_schema.empty() && wild(decider->raw.schema_pattern)) ||
+         (!decider->raw.target_table.empty() && wild(decider->raw.table_pattern));
+}
+
+Result<TableName> TableRouter::Route(std::string_view schema, std::string_view table) const {
+  DM_ASSIGN_OR_RETURN(const Rule* decider, Decider(schema, table));
   TableName out{std::string(schema), std::string(table)};
   if (decider != nullptr) {
     if (!decider->raw.target_schema.empty()) out.schema = decider->raw.target_schema;

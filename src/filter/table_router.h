@@ -54,6 +54,11 @@ class TableRouter {
   // the deciding level match.
   Result<TableName> Route(std::string_view schema, std::string_view table) const;
 
+  // True when the rule deciding schema.table has a wildcard in its schema or
+  // table pattern (and a target for it), so other upstream tables may be
+  // merged into the same target. Errors as Route.
+  Result<bool> MergesMany(std::string_view schema, std::string_view table) const;
+
   // The extra columns of the deciding rule (the first matching table-level
   // rule, else the first schema-level one), in DM's order: extract-table,
   // extract-schema, extract-source. Each value is the concatenation of the
@@ -74,6 +79,8 @@ class TableRouter {
     std::optional<GoRegex> extract_schema;
     std::optional<GoRegex> extract_source;
   };
+  // The rule that decides schema.table (nullptr: none matches, identity).
+  Result<const Rule*> Decider(std::string_view schema, std::string_view table) const;
   // The matching rules split by level, in rule order.
   void Matching(std::string_view schema, std::string_view table, std::vector<const Rule*>* table_rules,
                 std::vector<const Rule*>* schema_rules) const;

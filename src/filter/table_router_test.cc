@@ -41,6 +41,15 @@ TEST(TableRouterTest, DmDocumentedShardMerge) {
   EXPECT_EQ(Route(r, "prod", "t_1"), (TableName{"prod", "t_1"}));
 }
 
+TEST(TableRouterTest, WildcardRulesMergeManyTablesIntoOne) {
+  TableRouter r = Build({Rule("test_*", "t_*", "test", "t"), Rule("test_*", "", "test", ""),
+                         Rule("one", "only", "other", "renamed")});
+  EXPECT_TRUE(*r.MergesMany("test_1", "t_2"));     // table-level wildcard
+  EXPECT_TRUE(*r.MergesMany("test_1", "orders"));  // schema-level wildcard: same names meet
+  EXPECT_FALSE(*r.MergesMany("one", "only"));      // a plain rename
+  EXPECT_FALSE(*r.MergesMany("plain", "x"));       // no rule: identity
+}
+
 TEST(TableRouterTest, TableRuleWithoutSchemaRuleKeepsOtherTables) {
   TableRouter r = Build({Rule("shop_?", "orders_*", "shop", "orders")});
   EXPECT_EQ(Route(r, "shop_1", "orders_2024"), (TableName{"shop", "orders"}));

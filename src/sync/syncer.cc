@@ -611,6 +611,17 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatem
     return Status::FailedPrecondition("the binlog event filter refuses " + QuoteStatementForError(part.sql));
   }
   if (action != filter::FilterAction::kDo) return Status::OK();
+  if (!subject.name.table.empty()) {
+    DM_ASSIGN_OR_RETURN(bool wildcard_merge, router_.MergesMany(subject.name.schema, subject.name.table));
+    if (wildcard_merge || (options_.merged_by_other_sources && options_.merged_by_other_sources(subject.name))) {
+      DM_ASSIGN_OR_RETURN(filter::TableName target, Route(subject.name));
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("{} changes `{}`.`{}`, which several upstream tables are merged into; running it "
+                                "once per shard is not safe without shard DDL coordination",
+                                QuoteStatementForError(part.sql), target.schema, target.table),
+                    ErrorCode::kSyncerShardDDLNotCoordinated);
+    }
+  }
   DM_ASSIGN_OR_RETURN(std::string routed,
                       RewriteNames(part, [this](const filter::TableName& source) { return Route(source); }));
   DM_ASSIGN_OR_RETURN(std::string before, TargetDefinitions(part));

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,7 @@
 #include "binlog/location.h"
 #include "common/status.h"
 #include "config/task_config.h"
+#include "filter/table_router.h"
 #include "mysql/connection.h"
 
 namespace dm::sync {
@@ -45,6 +47,11 @@ struct SyncerOptions {
   std::optional<config::BlockAllowList> block_allow_list;
   std::vector<config::RouteRule> routes;
   std::vector<config::FilterRule> filters;
+  // True when another source of the task also replicates this upstream
+  // table into the same target table (shards with equal names). A DDL on
+  // such a table, or on one a wildcard route merges, pauses the subtask
+  // instead of running once per shard. Empty: no other source.
+  std::function<bool(const filter::TableName& source)> merged_by_other_sources;
 
   // Where to start when the target has no checkpoint for this source.
   std::optional<binlog::Location> start;

@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "dump/dump.h"
+#include "filter/block_allow_list.h"
 #include "filter/table_router.h"
 #include "load/checkpoint.h"
 #include "load/dump_metadata.h"
@@ -194,6 +195,41 @@ Status SubTask::RunFull(std::stop_token stop, bool keep_metadata) {
   return Status::OK();
 }
 
+Result<std::function<bool(const filter::TableName&)>> SubTask::OtherSourcesMerge() const {
+  struct Other {
+    filter::BlockAllowList block_allow;
+    filter::TableRouter router;
+  };
+  auto others = std::make_shared<std::vector<Other>>();
+  for (const config::MySQLInstance& other : task_.mysql_instances) {
+    if (other.source_id == instance_.source_id) continue;
+    Other o;
+    if (!other.block_allow_list.empty()) {
+      DM_ASSIGN_OR_RETURN(o.block_allow, filter::BlockAllowList::Create(task_.block_allow_list.at(other.block_allow_list),
+                                                                        task_.case_sensitive));
+    }
+    std::vector<config::RouteRule> rules;
+    for (const std::string& name : other.route_rules) rules.push_back(task_.routes.at(name));
+    DM_ASSIGN_OR_RETURN(o.router, filter::TableRouter::Create(rules, task_.case_sensitive));
+    others->push_back(std::move(o));
+  }
+  if (others->empty()) return std::function<bool(const filter::TableName&)>();
+  std::vector<config::RouteRule> own_rules;
+  for (const std::string& name : instance_.route_rules) own_rules.push_back(task_.routes.at(name));
+  DM_ASSIGN_OR_RETURN(filter::TableRouter own, filter::TableRouter::Create(own_rules, task_.case_sensitive));
+  return std::function<bool(const filter::TableName&)>(
+      [others, own = std::move(own)](const filter::TableName& source) {
+        auto target = own.Route(source.schema, source.table);
+        if (!target.ok()) return false;
+        for (const Other& o : *others) {
+          if (!o.block_allow.Match(source.schema, source.table)) continue;
+          auto theirs = o.router.Route(source.schema, source.table);
+          if (theirs.ok() && *theirs == *target) return true;
+        }
+        return false;
+      });
+}
+
 Status SubTask::RunSync(std::stop_token stop) {
   sync::SyncerOptions options;
   options.task = task_.name;
@@ -211,6 +247,7 @@ Status SubTask::RunSync(std::stop_token stop) {
   for (const std::string& name : instance_.route_rules) options.routes.push_back(task_.routes.at(name));
   for (const std::string& name : instance_.filter_rules) options.filters.push_back(task_.filters.at(name));
   options.exit_when_synced = exit_when_synced_;
+  DM_ASSIGN_OR_RETURN(options.merged_by_other_sources, OtherSourcesMerge());
   if (task_.task_mode == config::TaskMode::kAll) {
     // Sync starts where the dump's snapshot is; a dump taken without a
     // consistent lock (consistency none) is replayed in safe mode up to the

@@ -9,6 +9,7 @@
 // snapshot cannot be resumed.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -76,6 +77,9 @@ class SubTask {
   // clean-dump-file, since sync starts from it.
   Status RunFull(std::stop_token stop, bool keep_metadata);
   Status RunSync(std::stop_token stop);
+  // Whether another instance of the task replicates an upstream table into
+  // the same target (see SyncerOptions::merged_by_other_sources).
+  Result<std::function<bool(const filter::TableName&)>> OtherSourcesMerge() const;
   // True when the target holds loader checkpoint rows for this subtask.
   Result<bool> LoadHasStarted();
   void SetUnit(UnitKind unit);
