@@ -133,6 +133,7 @@ class Syncer::Impl {
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;  // something applied since the last flush
   bool pushed_in_open_txn_ = false;  // row changes pushed after committed_
+  bool use_gtid_ = false;            // streaming by GTID set
 
   mutable std::mutex mu_;
   SyncStatus status_;             // guarded by mu_
@@ -279,7 +280,16 @@ Status Syncer::Impl::OpenSource() {
   binlog::SocketBinlogSourceOptions source_options;
   source_options.connection = options_.upstream;
   source_options.server_id = options_.server_id;
-  source_options.use_gtid = options_.enable_gtid;
+  // GTID mode needs the GTID set of the start point; a start given as a
+  // position only (meta without binlog-gtid) streams by position, and then
+  // records no GTID set, since it would lack the history before the start.
+  use_gtid_ = options_.enable_gtid && !committed_.gtid_set.empty();
+  if (options_.enable_gtid && !use_gtid_) {
+    log::Warn("enable-gtid is set but the start point has no GTID set: syncing by binlog position",
+              {{"source", options_.source_id}, {"location", committed_.ToString()}});
+  }
+  if (!use_gtid_) committed_.gtid_set.clear();
+  source_options.use_gtid = use_gtid_;
   source_options.start_gtid = committed_.gtid_set;
   source_options.start = committed_.position;
   // Frequent heartbeats let an idle syncer notice it is synced.
@@ -510,7 +520,7 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
 
 Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
   committed_.position = {source_->file_name(), source_->position()};
-  committed_.gtid_set = source_->gtid_state();
+  if (use_gtid_) committed_.gtid_set = source_->gtid_state();
   pushed_in_open_txn_ = false;
   ++transactions_;
   {
@@ -588,7 +598,7 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   table_maps_.Clear();
   tables_.clear();
   committed_.position = {source_->file_name(), source_->position()};
-  committed_.gtid_set = source_->gtid_state();
+  if (use_gtid_) committed_.gtid_set = source_->gtid_state();
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++ddls_applied_;

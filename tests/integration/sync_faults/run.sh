@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Faults during sync, on a private upstream and target (so restarting them
+# Faults during sync (streaming by GTID), on a private upstream and target (so restarting them
 # disturbs no other test): the target is restarted, the upstream is restarted,
 # and the replication connection is killed on the upstream, all while a
 # standalone dm-worker syncs a concurrent workload. The same worker process
@@ -32,6 +32,7 @@ sql "$down_port" -e "CREATE DATABASE $db; CREATE TABLE $db.t (id INT PRIMARY KEY
 read -r binlog_file binlog_pos < <(sql "$up_port" -e "SHOW MASTER STATUS" | cut -f1,2)
 cat >"$work/source.yaml" <<YAML
 source-id: "faulty"
+enable-gtid: true
 from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
 YAML
 cat >"$work/task.yaml" <<YAML
