@@ -232,7 +232,7 @@ Result<Connection> Connection::Connect(const ConnectionOptions& options) {
 
   const char* db = options.database.empty() ? nullptr : options.database.c_str();
   if (mysql_real_connect(m, options.host.c_str(), options.user.c_str(), options.password.reveal().c_str(), db,
-                         options.port, nullptr, 0) == nullptr) {
+                         options.port, nullptr, options.multi_statements ? CLIENT_MULTI_STATEMENTS : 0) == nullptr) {
     return state->Error(ErrorCode::kDBDriverError).WithContext("connect");
   }
   if (!options.tls.cert_allowed_cn.empty()) {

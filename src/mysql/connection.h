@@ -69,6 +69,10 @@ struct ConnectionOptions {
   // Largest packet the client accepts or sends; 0 keeps libmariadb's default
   // (1 GiB). The server's own max_allowed_packet still applies.
   uint64_t max_allowed_packet = 0;
+  // Lets one Execute() carry several statements separated by ';' (one round
+  // trip for a whole batch). Off by default: a statement built from
+  // untrusted text could then smuggle in another.
+  bool multi_statements = false;
 
   // "host:port" (IPv6 hosts in brackets), for messages.
   std::string Endpoint() const;

@@ -18,6 +18,7 @@ uint32_t WorkerForKeys(std::span<const uint64_t> keys, uint32_t worker_count, bo
 }
 
 DmlWorkerPool::DmlWorkerPool(DmlWorkerOptions options) : options_(std::move(options)) {
+  options_.target.multi_statements = true;  // statements are dm's own, values escaped
   options_.worker_count = std::max<uint32_t>(1, options_.worker_count);
   options_.batch = std::max<size_t>(1, options_.batch);
   options_.queue_size = std::max<size_t>(1, options_.queue_size);
@@ -89,43 +90,66 @@ void DmlWorkerPool::Run(uint32_t index, std::stop_token stop) {
   }
 }
 
-Status DmlWorkerPool::ApplyOnce(uint32_t index, const std::vector<DmlJob>& batch, mysql::Connection& conn) {
-  DM_RETURN_IF_ERROR(conn.Begin());
+Status DmlWorkerPool::ApplyOnce(uint32_t index, const std::vector<DmlJob>& batch, mysql::Connection& conn,
+                                bool one_by_one) {
+  // The whole transaction, BEGIN to COMMIT, goes out as few multi-statement
+  // texts as max_statement_bytes allows: one round trip per batch instead of
+  // one per row. `one_by_one` sends each statement alone, to name the row
+  // change a failure belongs to.
+  std::string text;
+  auto send = [&]() -> Status {
+    if (text.empty()) return Status::OK();
+    Status s = conn.Execute(text);
+    text.clear();
+    return s;
+  };
+  auto add = [&](std::string_view sql, const DmlJob* job) -> Status {
+    if (!text.empty() && (one_by_one || text.size() + sql.size() + 1 > options_.max_statement_bytes)) {
+      DM_RETURN_IF_ERROR(send());
+    }
+    if (!text.empty()) text.push_back(';');
+    text.append(sql);
+    if (!one_by_one) return Status::OK();
+    Status s = send();
+    if (!s.ok() && job != nullptr) {
+      return std::move(s).WithContext("row change " + std::to_string(job->point.row) + " of the rows event at " +
+                                      job->point.position.ToString());
+    }
+    return s;
+  };
+  DM_RETURN_IF_ERROR(add("START TRANSACTION", nullptr));
   std::string merged;
-  const std::string* merged_prefix = nullptr;
+  const DmlJob* merged_first = nullptr;
   auto flush_merged = [&]() -> Status {
-    if (merged_prefix == nullptr) return Status::OK();
-    merged_prefix = nullptr;
-    return conn.Execute(merged);
+    if (merged_first == nullptr) return Status::OK();
+    const DmlJob* job = merged_first;
+    merged_first = nullptr;
+    return add(merged, job);
   };
   for (const DmlJob& job : batch) {
     if (!job.merge_prefix.empty() && job.statements.size() == 1) {
       const std::string& tuple = job.statements[0];
-      bool extend = merged_prefix != nullptr && *merged_prefix == job.merge_prefix &&
+      bool extend = merged_first != nullptr && merged_first->merge_prefix == job.merge_prefix &&
                     merged.size() + tuple.size() + 1 <= options_.max_statement_bytes;
       if (extend) {
         merged.push_back(',');
         merged.append(tuple);
         continue;
       }
-      DM_RETURN_IF_ERROR(flush_merged().WithContext("row change at " + job.point.position.ToString()));
+      DM_RETURN_IF_ERROR(flush_merged());
       merged.assign(job.merge_prefix).append(tuple);
-      merged_prefix = &job.merge_prefix;
+      merged_first = &job;
       continue;
     }
-    DM_RETURN_IF_ERROR(flush_merged().WithContext("row change at " + job.point.position.ToString()));
-    for (const std::string& sql : job.statements) {
-      Status s = conn.Execute(sql);
-      if (!s.ok()) {
-        return std::move(s).WithContext("row change " + std::to_string(job.point.row) + " of the rows event at " +
-                                        job.point.position.ToString());
-      }
-    }
+    DM_RETURN_IF_ERROR(flush_merged());
+    for (const std::string& sql : job.statements) DM_RETURN_IF_ERROR(add(sql, &job));
   }
-  DM_RETURN_IF_ERROR(flush_merged().WithContext("row changes up to " + batch.back().point.position.ToString()));
-  DM_RETURN_IF_ERROR(conn.Execute(options_.checkpoint->WorkerProgressSql(
-      {index, options_.worker_count, batch.back().point}, conn.escaping())));
-  DM_RETURN_IF_ERROR(conn.Commit());
+  DM_RETURN_IF_ERROR(flush_merged());
+  DM_RETURN_IF_ERROR(add(options_.checkpoint->WorkerProgressSql({index, options_.worker_count, batch.back().point},
+                                                                conn.escaping()),
+                         nullptr));
+  DM_RETURN_IF_ERROR(add("COMMIT", nullptr));
+  DM_RETURN_IF_ERROR(send());
   DM_SYNC_POINT("dml-worker.after-commit");
   return Status::OK();
 }
@@ -160,7 +184,13 @@ Status DmlWorkerPool::ApplyBatch(uint32_t index, const std::vector<DmlJob>& batc
       }
     }
     if (s.ok()) {
-      s = ApplyOnce(index, batch, **conn);
+      s = ApplyOnce(index, batch, **conn, /*one_by_one=*/false);
+      if (!s.ok() && !s.IsRetryable() && !(*conn)->broken()) {
+        // Find the row change that fails, statement by statement; should it
+        // not fail again, the batch is applied and that is fine too.
+        (void)(*conn)->Rollback();
+        s = ApplyOnce(index, batch, **conn, /*one_by_one=*/true);
+      }
       if (s.ok()) {
         applied_.fetch_add(batch.size(), std::memory_order_relaxed);
         return s;

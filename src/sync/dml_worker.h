@@ -7,7 +7,7 @@
 // causality keys (the hashes of its primary/unique key values, old and new
 // image; dml.h). Changes that share a key value therefore share a worker and
 // keep their binlog order. A change whose keys point at different workers is
-// a conflict: the caller drains every worker first, then pushes it. The
+// a conflict: the caller drains every worker, pushes it, and drains again. The
 // choice depends only on the keys and the worker count, so a restarted
 // syncer assigns replayed changes exactly as before (exactly-once skip).
 //
@@ -50,12 +50,14 @@ struct DmlJob {
 };
 
 struct DmlWorkerOptions {
-  mysql::ConnectionOptions target;  // session settings included
+  mysql::ConnectionOptions target;  // session settings included; multi_statements is turned on
   const SyncerCheckpoint* checkpoint = nullptr;  // REQUIRES: outlives the pool
   uint32_t worker_count = 16;
   size_t batch = 100;        // row changes per target transaction, at most
   size_t queue_size = 1024;  // row changes queued per worker before Push blocks
-  size_t max_statement_bytes = size_t{1} << 20;  // merged INSERTs stop growing here
+  // Merged INSERTs stop growing here, and statements are sent together up
+  // to this size (the target's max_allowed_packet must be larger).
+  size_t max_statement_bytes = size_t{4} << 20;
   int max_retries = 8;       // per batch, for retryable errors, on a new connection
   std::chrono::milliseconds retry_backoff{200};
 };
@@ -92,7 +94,7 @@ class DmlWorkerPool {
   // commit of the failed attempt landed after all.
   Status ApplyBatch(uint32_t index, const std::vector<DmlJob>& batch, std::unique_ptr<mysql::Connection>* conn,
                     const std::stop_token& stop);
-  Status ApplyOnce(uint32_t index, const std::vector<DmlJob>& batch, mysql::Connection& conn);
+  Status ApplyOnce(uint32_t index, const std::vector<DmlJob>& batch, mysql::Connection& conn, bool one_by_one);
 
   DmlWorkerOptions options_;
   std::mutex mu_;

@@ -508,10 +508,12 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
       built = dml.Delete(before, &job.statements);
     }
     DM_RETURN_IF_ERROR(built.WithContext(fmt::format("row {} of the rows event at {}", row, at.ToString())));
-    // Changes whose keys live on different workers wait for every earlier
-    // change, so no key sees its changes out of order.
+    // A change whose keys live on different workers runs alone: every
+    // earlier change is applied first, and every later one waits for it
+    // (a later change of one of its keys may belong to another worker).
     if (conflict) DM_RETURN_IF_ERROR(pool_->Drain());
     DM_RETURN_IF_ERROR(pool_->Push(worker, std::move(job)));
+    if (conflict) DM_RETURN_IF_ERROR(pool_->Drain());
     dirty_ = true;
     pushed_in_open_txn_ = true;
   }

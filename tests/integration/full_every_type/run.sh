@@ -80,6 +80,6 @@ sql "$up_port" --max-allowed-packet=256M -D "$db" -e "
   --worker-addr "127.0.0.1:${ALLOCATED_PORTS[0]}" --log-file "$work/sync.log" ||
   fail "the incremental task failed: $(grep -i error "$work/sync.log" | tail -5)"
 DM_DIFF_SOURCE_PASSWORD=$pw DM_DIFF_TARGET_PASSWORD=$pw "$DM_BIN_DIR/dm-diff" \
-  --source "dm@127.0.0.1:$up_port" --target "dm@127.0.0.1:$down_port" --schema "$db" ||
-  fail "after sync the target differs from the upstream"
+  --source "dm@127.0.0.1:$up_port" --target "dm@127.0.0.1:$down_port" --schema "$db" >"$work/diff.out" 2>&1 ||
+  fail "after sync the target differs from the upstream: $(grep -v '^\[OK\]' "$work/diff.out" | head -20)"
 pass "every type arrived byte-identical through inserts, key-changing updates and deletes in sync"
