@@ -96,7 +96,7 @@ s=$SECONDS
 timeout -k 10 "$STEP_TIMEOUT" sysbench oltp_read_write --db-driver=mysql --tables="$TABLES" --table-size="$ROWS" \
   --mysql-host=127.0.0.1 --mysql-port="$up" --mysql-user=dm --mysql-password="$pw" --mysql-db=sbtest \
   --threads=2 prepare >"$work/sysbench-prepare.log" 2>&1 ||
-  { tail -20 "$work/sysbench-prepare.log" >&2; die "sysbench prepare failed"; }
+  { tail -n 20 "$work/sysbench-prepare.log" >&2; die "sysbench prepare failed"; }
 say "prepared in $((SECONDS - s)) s"
 tables_csv=$(sql "$up" -e "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema='sbtest'")
 sql "$up" sbtest -e "ANALYZE TABLE ${tables_csv//,/, }" >/dev/null
@@ -130,7 +130,7 @@ verify() {
   e=$(now)
   if [ "$rc" -ne 0 ]; then
     echo "  $1 run $2: dm-diff FAILED (exit $rc); last lines of $out:" >&2
-    tail -15 "$out" | sed 's/^/    /' >&2
+    tail -n 15 "$out" | sed 's/^/    /' >&2
     failures=$((failures + 1))
     return 1
   fi
@@ -197,7 +197,7 @@ run_dm() {
   e=$(now)
   if [ "$rc" -ne 0 ]; then
     echo "  dm run $i: dm-worker exited $rc after $(secs "$s" "$e") s; last lines of $log:" >&2
-    tail -20 "$log" "$work/dm-worker.$i.out" 2>/dev/null | sed 's/^/    /' >&2
+    tail -n 20 "$log" "$work/dm-worker.$i.out" 2>/dev/null | sed 's/^/    /' >&2
     failures=$((failures + 1))
     return 0
   fi
@@ -229,7 +229,7 @@ run_mydumper() {
   e=$(now)
   if [ "$rc" -ne 0 ]; then
     echo "  mydumper+myloader run $i: failed (exit $rc):" >&2
-    tail -10 "$work/mydumper.$i.log" "$work/myloader.$i.log" 2>/dev/null | sed 's/^/    /' >&2
+    tail -n 10 "$work/mydumper.$i.log" "$work/myloader.$i.log" 2>/dev/null | sed 's/^/    /' >&2
     failures=$((failures + 1))
     return 0
   fi
@@ -256,7 +256,7 @@ run_mariadb_dump() {
   e=$(now)
   if [ "$rc" -ne 0 ]; then
     echo "  mariadb-dump | mariadb run $i: failed (exit $rc):" >&2
-    tail -10 "$work/mariadb-dump.$i.log" | sed 's/^/    /' >&2
+    tail -n 10 "$work/mariadb-dump.$i.log" | sed 's/^/    /' >&2
     failures=$((failures + 1))
     return 0
   fi
