@@ -5,6 +5,20 @@ set -euo pipefail
 DM_SOURCE_DIR=${DM_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# use_shared_mariadb: sets up_port, down_port and pw from the shared MariaDB
+# pair that ctest's `mariadb` fixture started (DM_TEST_ENV_FILE).
+use_shared_mariadb() {
+  : "${DM_TEST_ENV_FILE:?run through ctest (needs the mariadb fixture)}"
+  up_port=$(sed -n "s/^DM_TEST_UPSTREAM_PORT=//p" "$DM_TEST_ENV_FILE")
+  down_port=$(sed -n "s/^DM_TEST_DOWNSTREAM_PORT=//p" "$DM_TEST_ENV_FILE")
+  pw=$(sed -n "s/^DM_TEST_UPSTREAM_PASSWORD=//p" "$DM_TEST_ENV_FILE")
+  [ -n "$up_port" ] && [ -n "$down_port" ] || fail "no MariaDB endpoints in $DM_TEST_ENV_FILE"
+}
+
+# sql PORT [mariadb args...]: the mariadb client as user dm (password $pw) on
+# 127.0.0.1:PORT, utf8mb4, batch output without column names.
+sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
 pass() { echo "ok - $*"; }
 
 # alloc_ports N: reserves N free loopback ports (released by cleanup_ports).

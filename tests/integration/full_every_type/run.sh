@@ -7,14 +7,9 @@
 # the primary key, so both row images carry every type) and deletes on every
 # table; dm-diff must find them byte-identical after each.
 source "$(dirname "$0")/../_utils/lib.sh"
-: "${DM_TEST_ENV_FILE:?run through ctest (needs the mariadb fixture)}"
-env_value() { sed -n "s/^$1=//p" "$DM_TEST_ENV_FILE"; }
-up_port=$(env_value DM_TEST_UPSTREAM_PORT)
-down_port=$(env_value DM_TEST_DOWNSTREAM_PORT)
-pw=$(env_value DM_TEST_UPSTREAM_PASSWORD)
+use_shared_mariadb
 work=$(mktemp -d)
 db="types_$$_$RANDOM"
-sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
 trap 'sql "$up_port" -e "DROP DATABASE IF EXISTS $db" || true; sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta; DROP DATABASE IF EXISTS ${db}_meta2" || true; cleanup_ports; rm -rf "$work"' EXIT
 alloc_ports 1
 

@@ -5,15 +5,9 @@
 # target equal to the upstreams row by row (dm-diff), the ignored table absent
 # and query-status served while it runs.
 source "$(dirname "$0")/../_utils/lib.sh"
-: "${DM_TEST_ENV_FILE:?run through ctest (needs the mariadb fixture)}"
-env_value() { sed -n "s/^$1=//p" "$DM_TEST_ENV_FILE"; }
-up_port=$(env_value DM_TEST_UPSTREAM_PORT)
-down_port=$(env_value DM_TEST_DOWNSTREAM_PORT)
-pw=$(env_value DM_TEST_UPSTREAM_PASSWORD)
-[ -n "$up_port" ] && [ -n "$down_port" ] || fail "no MariaDB endpoints in $DM_TEST_ENV_FILE"
+use_shared_mariadb
 work=$(mktemp -d)
 db="fs_$$_$RANDOM"
-sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
 cleanup() {
   kill -9 $(jobs -p) 2>/dev/null || true
   sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_a; DROP DATABASE IF EXISTS ${db}_b" || true

@@ -13,7 +13,6 @@ pw=${DM_INSTANCE_PASSWORD:-dm-test-pw}
 alloc_ports 3
 up_port=${ALLOCATED_PORTS[0]} down_port=${ALLOCATED_PORTS[1]} worker_port=${ALLOCATED_PORTS[2]}
 instance() { "$DM_SOURCE_DIR/scripts/mariadb-instance.sh" "$1" "$2" "$3" >/dev/null; }
-sql() { mariadb --no-defaults -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
 cleanup() {
   kill -9 $(jobs -p) 2>/dev/null || true
   instance down "up$$" "$up_port" || true
