@@ -27,6 +27,8 @@
 # (--build-dir, default build: cmake --build build --target dm-binlog dm-binlog-decode-bench).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 args="$*"
 seconds=40 threads=4 table_size=20000 runs=5 append=1 keep= binlogs= baseline= build_dir=$here/build
 while [ $# -gt 0 ]; do
@@ -145,43 +147,19 @@ report+=$'\n'"|---|---|---|---|---|---|---|"
 report+=$'\n'"$memory_row"
 echo "$report"
 if [ "$append" -eq 1 ]; then
-  doc="$here/docs/benchmarks.md"
-  if [ ! -f "$doc" ]; then
-    cat >"$doc" <<'HEAD'
-# Benchmarks
+  entry=$(mktemp)
+  cat >"$entry" <<DOC
 
-Figures measured on the project's machines (2 cores, shared: single runs vary
-by up to ±25%, so every benchmark runs the peer tool in the same run and
-compares medians). Each section names the command that produced it; newest
-last.
-HEAD
-  fi
-  rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  # Uncommitted changes to what the binaries are built from (status, not
-  # diff, so new files count too).
-  if [ -n "$(git -C "$here" status --porcelain -- src/binlog src/common tools/dm-binlog bench/binlog 2>/dev/null)" ]; then
-    rev+=" with uncommitted changes"
-  fi
-  entry=$(cat <<DOC
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
 Command: \`bench/binlog/run.sh${args:+ $args}\`
-(git $rev). Input: binlogs of sysbench
+(git $(bench_revision src/binlog src/common tools/dm-binlog bench/binlog)). Input: binlogs of sysbench
 oltp_write_only on MariaDB $(mariadbd --version 2>/dev/null | awk '{print $3}'): ${#files[@]} files, $mb MB, $events events,
 $rows row changes; each decoder run $runs times over all files (interleaved rounds), single thread;
 the in-memory decode is \`dm-binlog-decode-bench --passes $runs\` over the same files.
 
 $report
 DOC
-)
-  # The entry goes last in the binlog section, before the next "## " section.
-  heading="## Binlog decoding: dm-binlog vs mariadb-binlog"
-  grep -qxF "$heading" "$doc" || printf '\n%s\n' "$heading" >>"$doc"
-  ENTRY="$entry" HEADING="$heading" awk '
-    $0 == ENVIRON["HEADING"] { in_section = 1; print; next }
-    in_section && /^## / { print ENVIRON["ENTRY"]; print ""; in_section = 0 }
-    { print }
-    END { if (in_section) { print ""; print ENVIRON["ENTRY"] } }' "$doc" >"$doc.tmp"
-  mv "$doc.tmp" "$doc"
-  echo "added to $doc" >&2
+  append_benchmark "## Binlog decoding: dm-binlog vs mariadb-binlog" "" "$entry"
+  rm -f "$entry"
 fi

@@ -46,8 +46,8 @@ done
 [ "$TABLES" -ge 1 ] && [ "$ROWS" -ge 1 ] && [ "$THREADS" -ge 1 ] && [ "$REPEAT" -ge 1 ] ||
   { echo "$0: TABLES, ROWS, THREADS and REPEAT must be at least 1" >&2; exit 2; }
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() { echo "$0: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 
 # --- tools ------------------------------------------------------------------
 bin="$here/build/bin"
@@ -109,14 +109,7 @@ say "upstream: $total_rows rows, data_length $data_mb MB"
 mariadb_version=$(sql "$up" -e "SELECT VERSION()")
 
 # --- helpers ----------------------------------------------------------------
-now() { date +%s.%N; }
-secs() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.2f", e - s }'; }
-rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 > b + 0) ? a : b }'; }
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
-    if (NR % 2) printf "%.2f", a[(NR + 1) / 2]; else printf "%.2f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
 reset_target() {
   sql "$down" -e "DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS dm_meta; RESET MASTER"
 }
@@ -283,8 +276,6 @@ fmt_row() {
     'BEGIN { printf "| %s | %.2f | %s | %s | %.0f | %.1f | %s |%s\n", ENVIRON["NAME"], w, d, l, rows / w, mb / w, r,
              (n < rep ? " (" n " of " rep " runs succeeded)" : "") }'
 }
-med_or() { if [ $# -eq 0 ]; then echo "-"; else median "$@"; fi; }
-ratio() { if [ "$1" = - ] || [ "$2" = - ]; then echo "n/a"; else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; fi; }
 rss_max() { if [ $# -eq 0 ]; then echo "-"; else printf '%s\n' "$@" | sort -n | tail -1; fi; }
 dmW=$(med_or "${dm_wall[@]}"); myW=$(med_or "${my_wall[@]}"); mdW=$(med_or "${md_wall[@]}")
 dm_rss_max=$(rss_max "${dm_rss[@]}")
@@ -319,32 +310,19 @@ if [ "$failures" -ne 0 ]; then
   exit 1
 fi
 if [ "$APPEND" = 1 ]; then
-  doc="$here/docs/benchmarks.md"
-  [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
   block=$(mktemp)
   cat >"$block" <<DOC
 
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
-Command: \`$cmdline\` (git $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown); the
+Command: \`$cmdline\` (git $(bench_revision src tools); the
 binaries in build/bin as built from the working tree). $summary
 The machine is shared (others compile at the same time): absolute times vary by up to ±25%
 between runs; the same-run ratios are the figures to compare.
 
 $report
 DOC
-  # Insert at the end of the "## Full migration" section (created at the end
-  # of the file if missing), leaving every other section as it is.
-  if ! grep -qx '## Full migration' "$doc"; then
-    printf '\n## Full migration\n\ndm-worker task-mode full (dump then load) against mydumper+myloader and\nmariadb-dump | mariadb; produced by bench/full/run.sh, newest last.\n' >>"$doc"
-  fi
-  awk -v blockfile="$block" '
-    function emit() { while ((getline l < blockfile) > 0) print l; close(blockfile); done = 1 }
-    insec && /^## / && !done { emit(); print ""; insec = 0 }
-    { print }
-    $0 == "## Full migration" { insec = 1 }
-    END { if (!done) emit() }' "$doc" >"$doc.tmp"
-  mv "$doc.tmp" "$doc"
+  append_benchmark "## Full migration" "dm-worker task-mode full (dump then load) against mydumper+myloader and
+mariadb-dump | mariadb; produced by bench/full/run.sh, newest last." "$block"
   rm -f "$block"
-  echo "appended to $doc" >&2
 fi

@@ -82,8 +82,8 @@ for t in $PARALLEL; do [[ "$t" =~ ^[0-9]+$ ]] || { echo "$0: PARALLEL must list 
 [ "$TABLES" -ge 1 ] && [ "$ROWS" -ge 1 ] && [ "$EVENTS" -ge 4 ] && [ "$REPEAT" -ge 1 ] && [ "$WORKERS" -ge 1 ] ||
   { echo "$0: TABLES, ROWS, REPEAT, WORKERS must be at least 1 and EVENTS at least 4" >&2; exit 2; }
 
-say() { printf '==> %s\n' "$*" >&2; }
-die() { echo "$0: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 
 # --- tools ------------------------------------------------------------------
 bin="$here/build/bin"
@@ -160,13 +160,6 @@ start_instance "$REP" "$rep"
 mariadb_version=$(sql "$up" -e "SELECT VERSION()")
 
 # --- helpers ----------------------------------------------------------------
-now() { date +%s.%N; }
-secs() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.2f", e - s }'; }
-rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
-    if (NR % 2) printf "%.2f", a[(NR + 1) / 2]; else printf "%.2f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
 diff_tables=('sbtest.*' 'bench_types.*')
 failures=0
 # verify NAME PORT [extra tables]: dm-diff of that target against the upstream.
@@ -465,9 +458,7 @@ elif [ "$LAG" = 1 ]; then
 fi
 
 # --- report -----------------------------------------------------------------
-med_or() { if [ $# -eq 0 ]; then echo "-"; else median "$@"; fi; }
 rate_of() { if [ "$2" = - ]; then echo "-"; else awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; fi; }
-ratio() { if [ "$1" = - ] || [ "$2" = - ]; then echo "n/a"; else awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; fi; }
 fmt_row() {  # NAME SECONDS RSS N
   if [ "$4" -eq 0 ]; then echo "| $1 | failed | | | | |"; return; fi
   printf '| %s | %s | %s | %s | %s | %s |%s\n' "$1" "$2" "$(rate_of "$bl_events" "$2")" "$(rate_of "$bl_tx" "$2")" \
@@ -517,32 +508,19 @@ if [ "$failures" -ne 0 ]; then
   exit 1
 fi
 if [ "$APPEND" = 1 ]; then
-  doc="$here/docs/benchmarks.md"
-  [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
-  rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if [ -n "$(git -C "$here" status --porcelain -- src tools 2>/dev/null)" ]; then rev+=" with uncommitted changes in src/ or tools/"; fi
   block=$(mktemp)
   cat >"$block" <<DOC
 
 ### $(date -u '+%Y-%m-%d %H:%M UTC')
 
-Command: \`$cmdline\` (git $rev; the binaries in build/bin as built from the working tree).
+Command: \`$cmdline\` (git $(bench_revision src tools); the binaries in build/bin as built from the working tree).
 $summary
 The machine is shared (others compile at the same time): absolute times vary by up to ±25%
 between runs; the same-run ratios are the figures to compare.
 
 $report
 DOC
-  if ! grep -qx '## Incremental sync' "$doc"; then
-    printf '\n## Incremental sync\n\ndm-worker task-mode incremental (--exit-when-synced) applying a binlog backlog against MariaDB'"'"'s\nown replication from the same position; produced by bench/sync/run.sh, newest last.\n' >>"$doc"
-  fi
-  awk -v blockfile="$block" '
-    function emit() { while ((getline l < blockfile) > 0) print l; close(blockfile); done = 1 }
-    insec && /^## / && !done { emit(); print ""; insec = 0 }
-    { print }
-    $0 == "## Incremental sync" { insec = 1 }
-    END { if (!done) emit() }' "$doc" >"$doc.tmp"
-  mv "$doc.tmp" "$doc"
+  append_benchmark "## Incremental sync" "dm-worker task-mode incremental (--exit-when-synced) applying a binlog backlog against MariaDB's
+own replication from the same position; produced by bench/sync/run.sh, newest last." "$block"
   rm -f "$block"
-  echo "appended to $doc" >&2
 fi

@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -27,5 +28,10 @@ bool EqualsAnyIgnoreCase(std::string_view word, std::initializer_list<std::strin
 // `s` with A-Z lower-cased and every other byte (UTF-8 too) unchanged, as
 // MySQL folds names when lower_case_table_names is set.
 std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+
+// 64-bit FNV-1a of `bytes`: a stable short name for something (it never
+// changes between versions or runs); not for hash tables on hot paths.
+uint64_t Fnv1a64(std::string_view bytes);
 
 }  // namespace dm

@@ -27,3 +27,20 @@ TEST(StringsTest, SplitAndTrim) {
 
 }  // namespace
 }  // namespace dm
+
+namespace dm {
+namespace {
+
+TEST(StringsTest, AsciiCaseFoldingLeavesOtherBytes) {
+  EXPECT_EQ(AsciiLower("MiXeD_Ä1"), "mixed_Ä1");
+  EXPECT_EQ(AsciiUpper("MiXeD_ä1"), "MIXED_ä1");
+}
+
+TEST(StringsTest, Fnv1a64MatchesThePublishedVectors) {
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ULL);
+}
+
+}  // namespace
+}  // namespace dm

@@ -22,14 +22,6 @@ uint64_t ParseU64(const mysql::Value& v) {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 bool IsTransactionalEngine(std::string_view engine) {
   for (std::string_view e : {"InnoDB", "XtraDB", "RocksDB", "TokuDB"}) {
     if (EqualsIgnoreCase(engine, e)) return true;
@@ -127,8 +119,8 @@ Result<Catalog> LoadCatalog(mysql::Connection& conn, const filter::BlockAllowLis
     if (it == index_of.end()) continue;
     TableInfo& t = catalog.tables[it->second];
     std::string name = row[2].value_or("");
-    std::string data_type = Lower(row[3].value_or(""));
-    std::string extra = Lower(row[6].value_or(""));
+    std::string data_type = AsciiLower(row[3].value_or(""));
+    std::string extra = AsciiLower(row[6].value_or(""));
     types[key][name] = data_type;
     if (row[5].value_or("") == "NO") not_null[key].insert(name);
     // Generated and system-versioning columns are computed by the server;

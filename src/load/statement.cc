@@ -15,14 +15,6 @@ bool IsWordByte(char c) {
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 struct Token {
   enum Type : uint8_t { kEnd, kWord, kIdent, kString, kPunct } type = kEnd;
   size_t begin = 0;
@@ -82,7 +74,7 @@ class HeadLexer {
     } else if (IsWordByte(c)) {
       t.type = Token::kWord;
       while (pos_ < s_.size() && IsWordByte(s_[pos_])) ++pos_;
-      t.text = Upper(s_.substr(t.begin, pos_ - t.begin));
+      t.text = AsciiUpper(s_.substr(t.begin, pos_ - t.begin));
     } else {
       t.type = Token::kPunct;
       t.text = std::string(1, c);
@@ -299,7 +291,7 @@ std::optional<std::string> SetNamesCharset(std::string_view stmt) {
 }
 
 bool IsUnsafeSessionSet(std::string_view stmt) {
-  std::string upper = Upper(stmt);
+  std::string upper = AsciiUpper(stmt);
   return upper.find("SQL_LOG_BIN") != std::string::npos || upper.find("UNIQUE_CHECKS") != std::string::npos;
 }
 

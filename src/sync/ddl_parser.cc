@@ -66,12 +66,6 @@ bool OneOf(std::string_view word, const std::array<std::string_view, N>& words) 
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return EqualsIgnoreCase(word, w); });
 }
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsColumnSpec(AlterSpecKind kind) {
   return kind == AlterSpecKind::kAddColumn || kind == AlterSpecKind::kChangeColumn ||
          kind == AlterSpecKind::kModifyColumn;
@@ -99,10 +93,10 @@ class DdlParser {
     const Token* first = Peek();
     if (first->kind != TokenKind::kWord) return SyntaxError("a statement keyword");
     const std::string_view word = Text(first);
-    if (OneOf(word, kNotDdlFirstWords)) return NotDdl(Upper(word));
+    if (OneOf(word, kNotDdlFirstWords)) return NotDdl(AsciiUpper(word));
     if (OneOf(word, kDmlFirstWords)) {
       out_->kind = StatementKind::kDml;
-      out_->keywords = Upper(word);
+      out_->keywords = AsciiUpper(word);
       return Status::OK();
     }
     Advance();
@@ -315,10 +309,10 @@ class DdlParser {
     const bool prefixed = PeekOneOf(kProgramPrefixes);
     for (size_t i = pos_; prefixed && i < tokens_.size(); ++i) {
       if (tokens_[i].kind == TokenKind::kWord && OneOf(TokenText(sql_, tokens_[i]), kProgramObjects)) {
-        return NotDdl(fmt::format("{} {}", verb, Upper(TokenText(sql_, tokens_[i]))));
+        return NotDdl(fmt::format("{} {}", verb, AsciiUpper(TokenText(sql_, tokens_[i]))));
       }
     }
-    return NotDdl(fmt::format("{} {}", verb, Upper(Text(Peek()))));
+    return NotDdl(fmt::format("{} {}", verb, AsciiUpper(Text(Peek()))));
   }
 
   Status ParseCreateDatabase() {

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "common/strings.h"
 #include "mysql/error.h"
 #include "mysql/quote.h"
 
@@ -33,27 +34,6 @@ constexpr uint64_t kReplayedModeBits = kModeRealAsFloat | kModePipesAsConcat | k
 constexpr size_t kMaxIdentifier = 64;
 constexpr size_t kHashHexDigits = 16;
 constexpr size_t kMaxPrefix = kMaxIdentifier - 1 - kHashHexDigits;
-
-uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Display(const filter::TableName& t) { return QualifiedName(t.schema, t.table); }
 
@@ -234,7 +214,7 @@ Result<TrackedTable> ReadTableDefinition(mysql::Connection& conn, std::string_vi
   for (const mysql::Row& row : *columns) {
     TrackedColumn c;
     c.name = row[0].value_or("");
-    c.data_type = Lower(row[1].value_or(""));
+    c.data_type = AsciiLower(row[1].value_or(""));
     c.column_type = row[2].value_or("");
     c.nullable = row[3].value_or("YES") == "YES";
     if (c.data_type == "enum" || c.data_type == "set") {
@@ -244,7 +224,7 @@ Result<TrackedTable> ReadTableDefinition(mysql::Connection& conn, std::string_vi
     } else {
       // Only numeric types can say "unsigned"; for ENUM/SET the word could
       // be a member.
-      c.is_unsigned = Lower(c.column_type).find("unsigned") != std::string::npos;
+      c.is_unsigned = AsciiLower(c.column_type).find("unsigned") != std::string::npos;
     }
     if (row[4]) {
       collation_names.push_back(*row[4]);
@@ -254,7 +234,7 @@ Result<TrackedTable> ReadTableDefinition(mysql::Connection& conn, std::string_vi
     // MySQL's EXTRA says "VIRTUAL GENERATED"/"STORED GENERATED", MariaDB's
     // also "PERSISTENT GENERATED" (older: "VIRTUAL"/"PERSISTENT"); MySQL's
     // "DEFAULT_GENERATED" (an expression default) is not a generated column.
-    const std::string extra = Upper(row[5].value_or(""));
+    const std::string extra = AsciiUpper(row[5].value_or(""));
     c.generated = extra.find("VIRTUAL") != std::string::npos || extra.find("STORED") != std::string::npos ||
                   extra.find("PERSISTENT") != std::string::npos;
     out.columns.push_back(std::move(c));
@@ -312,7 +292,7 @@ Result<TrackedTable> ReadTableDefinition(mysql::Connection& conn, std::string_vi
         // Column names are case-insensitive; STATISTICS normally spells them
         // as COLUMNS does, but do not depend on it.
         for (size_t i = 0; i < out.columns.size() && !position; ++i) {
-          if (Lower(out.columns[i].name) == Lower(*row[3])) position = i;
+          if (AsciiLower(out.columns[i].name) == AsciiLower(*row[3])) position = i;
         }
       }
     }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -30,16 +31,6 @@ namespace dm::sync {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// FNV-1a: a stable name for the tracker's scratch databases of one subtask.
-uint64_t StableHash(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 bool IsStatement(std::string_view query, std::string_view word) {
   query = TrimSpace(query);
@@ -83,6 +74,9 @@ class Syncer::Impl {
     bool skip = true;  // filtered out: its row events are ignored
     filter::TableName name;
     std::optional<TableDml> dml;
+    // The binlog event filter's verdict for its inserts, updates, deletes
+    // (indexed by binlog::RowsKind), decided once per TABLE_MAP.
+    std::array<filter::FilterAction, 3> row_actions{};
   };
 
   Status Prepare();
@@ -100,7 +94,9 @@ class Syncer::Impl {
   Status EndTransaction(const binlog::RawEvent& event);
   Status Flush();
   Result<filter::TableName> Route(const filter::TableName& source) const;
-  Result<std::string> TargetDefinitions(const DdlStatement& routed_names_source);
+  // The target's SHOW CREATE output for every object `statement` names
+  // (after routing), "(absent)" for missing ones: the DDL marker's picture.
+  Result<std::string> TargetDefinitions(const DdlStatement& statement);
   bool SafeModeAt(const binlog::Position& position) const;
   bool Synced() const;
   void RefreshMasterStatus();
@@ -120,7 +116,7 @@ class Syncer::Impl {
   binlog::FormatDescription format_;
   binlog::TableMapCache table_maps_;
   std::unordered_map<uint64_t, TableState> tables_;
-  std::string scratch_;
+  std::string scratch_;  // inflated bytes of the current compressed event
   std::vector<binlog::Value> before_, after_;
   std::vector<uint64_t> keys_;
 
@@ -131,12 +127,12 @@ class Syncer::Impl {
   std::optional<DdlMarker> ddl_marker_;
   std::optional<binlog::Position> exit_at_;  // exit_when_synced target
   Clock::time_point last_flush_ = Clock::now();
-  bool dirty_ = false;  // something applied since the last flush
+  bool dirty_ = false;               // something applied since the last flush
   bool pushed_in_open_txn_ = false;  // row changes pushed after committed_
   bool use_gtid_ = false;            // streaming by GTID set
 
   mutable std::mutex mu_;
-  SyncStatus status_;             // guarded by mu_
+  SyncStatus status_;                 // guarded by mu_
   uint64_t events_applied_base_ = 0;  // guarded by mu_: pools replaced so far
   uint64_t ddls_applied_ = 0;         // guarded by mu_
   uint64_t transactions_ = 0;
@@ -160,9 +156,7 @@ bool Syncer::Impl::SafeModeAt(const binlog::Position& position) const {
   return safe_until_ && binlog::ComparePositions(position, safe_until_->position) < 0;
 }
 
-bool Syncer::Impl::Synced() const {
-  return exit_at_ && binlog::ComparePositions(committed_.position, *exit_at_) >= 0;
-}
+bool Syncer::Impl::Synced() const { return exit_at_ && binlog::ComparePositions(committed_.position, *exit_at_) >= 0; }
 
 void Syncer::Impl::RefreshMasterStatus() {
   auto now = Clock::now();
@@ -201,9 +195,9 @@ DmlWorkerOptions Syncer::Impl::PoolOptions(uint32_t worker_count) const {
 }
 
 Status Syncer::Impl::Prepare() {
-  DM_ASSIGN_OR_RETURN(block_allow_, filter::BlockAllowList::Create(
-                                        options_.block_allow_list.value_or(config::BlockAllowList{}),
-                                        options_.case_sensitive));
+  DM_ASSIGN_OR_RETURN(block_allow_,
+                      filter::BlockAllowList::Create(options_.block_allow_list.value_or(config::BlockAllowList{}),
+                                                     options_.case_sensitive));
   DM_ASSIGN_OR_RETURN(router_, filter::TableRouter::Create(options_.routes, options_.case_sensitive));
   DM_ASSIGN_OR_RETURN(event_filter_, filter::BinlogEventFilter::Create(options_.filters, options_.case_sensitive));
 
@@ -217,7 +211,7 @@ Status Syncer::Impl::Prepare() {
   SchemaTracker::Options tracker_options;
   tracker_options.server = options_.target;
   tracker_options.scratch_prefix =
-      fmt::format("_dm_tracker_{:08x}", StableHash(options_.task + '\0' + options_.source_id) & 0xffffffffu);
+      fmt::format("_dm_tracker_{:08x}", Fnv1a64(options_.task + '\0' + options_.source_id) & 0xffffffffu);
   DM_ASSIGN_OR_RETURN(tracker_, SchemaTracker::Open(tracker_options));
   DM_RETURN_IF_ERROR(tracker_->Reset());
 
@@ -228,20 +222,17 @@ Status Syncer::Impl::Prepare() {
     for (const TableCheckpoint& t : tables) {
       auto info = nlohmann::json::parse(t.table_info, nullptr, /*allow_exceptions=*/false);
       if (info.is_discarded() || !info.is_object() || !info.contains("create_table")) continue;
-      DM_RETURN_IF_ERROR(tracker_->SeedTable(t.table, info["create_table"].get<std::string>())
-                             .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" +
-                                          t.table.table + "`"));
+      DM_RETURN_IF_ERROR(
+          tracker_->SeedTable(t.table, info["create_table"].get<std::string>())
+              .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" + t.table.table + "`"));
     }
-    log::Info("sync resumes from its checkpoint", {{"task", options_.task}, {"source", options_.source_id},
-                                                    {"location", committed_.ToString()}});
+    log::Info("sync resumes from its checkpoint",
+              {{"task", options_.task}, {"source", options_.source_id}, {"location", committed_.ToString()}});
   } else if (options_.start) {
     committed_ = *options_.start;
     safe_until_ = options_.safe_mode_until;
-    for (const auto& seed : options_.seed_tables) {
-      DM_RETURN_IF_ERROR(tracker_->SeedTable({seed.schema, seed.table}, seed.create_sql));
-    }
-    log::Info("sync starts", {{"task", options_.task}, {"source", options_.source_id},
-                              {"location", committed_.ToString()}});
+    log::Info("sync starts",
+              {{"task", options_.task}, {"source", options_.source_id}, {"location", committed_.ToString()}});
   } else {
     return Status::FailedPrecondition(
         fmt::format("source {}: no syncer checkpoint in {} and no start position: set mysql-instances[].meta "
@@ -385,13 +376,10 @@ Status Syncer::Impl::HandleEvent(const binlog::RawEvent& event) {
         return Flush();
       }
       return Status::OK();
-    case EventType::kTableMap:
-      return HandleTableMap(event);
-    case EventType::kXid:
-      return EndTransaction(event);
+    case EventType::kTableMap: return HandleTableMap(event);
+    case EventType::kXid: return EndTransaction(event);
     case EventType::kQuery:
-    case EventType::kMariaQueryCompressed:
-      return HandleQuery(event);
+    case EventType::kMariaQueryCompressed: return HandleQuery(event);
     default:
       if (binlog::GetRowsEventTraits(type)) return HandleRows(event);
       return Status::OK();
@@ -408,19 +396,24 @@ Status Syncer::Impl::HandleTableMap(const binlog::RawEvent& event) {
   if (!state.skip) {
     const TrackedTable* tracked = tracker_->Find(state.name);
     if (tracked == nullptr) {
-      DM_RETURN_IF_ERROR(SeedTable(state.name).WithContext(
-          fmt::format("TABLE_MAP at {} for `{}`.`{}`", event.position, map->schema, map->table)));
+      DM_RETURN_IF_ERROR(
+          SeedTable(state.name)
+              .WithContext(fmt::format("TABLE_MAP at {} for `{}`.`{}`", event.position, map->schema, map->table)));
       tracked = tracker_->Find(state.name);
     }
     if (tracked == nullptr) {
-      return Status(StatusCode::kFailedPrecondition,
-                    fmt::format("TABLE_MAP at {}: `{}`.`{}` has no known definition", event.position,
-                                map->schema, map->table),
-                    ErrorCode::kBinlogSchemaMismatch);
+      return Status(
+          StatusCode::kFailedPrecondition,
+          fmt::format("TABLE_MAP at {}: `{}`.`{}` has no known definition", event.position, map->schema, map->table),
+          ErrorCode::kBinlogSchemaMismatch);
     }
     DM_RETURN_IF_ERROR(binlog::ApplySchema(tracked->ToBinlogSchema(), map)
                            .WithContext(fmt::format("TABLE_MAP at {}:{} for `{}`.`{}`", source_->file_name(),
                                                     event.position, map->schema, map->table)));
+    for (binlog::RowsKind kind : {binlog::RowsKind::kWrite, binlog::RowsKind::kUpdate, binlog::RowsKind::kDelete}) {
+      DM_ASSIGN_OR_RETURN(state.row_actions[static_cast<size_t>(kind)],
+                          event_filter_.Filter(map->schema, map->table, RowsEventType(kind), ""));
+    }
     DM_ASSIGN_OR_RETURN(filter::TableName target, Route(state.name));
     DM_ASSIGN_OR_RETURN(TableDml dml,
                         TableDml::Make(*tracked, *map, mysql::QualifiedName(target.schema, target.table)));
@@ -446,8 +439,7 @@ Status Syncer::Impl::SeedTable(const filter::TableName& table) {
 }
 
 Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
-  std::string scratch;
-  DM_ASSIGN_OR_RETURN(binlog::RowsEvent rows, binlog::DecodeRowsEvent(event, format_, &scratch));
+  DM_ASSIGN_OR_RETURN(binlog::RowsEvent rows, binlog::DecodeRowsEvent(event, format_, &scratch_));
   const binlog::TableMap* map = table_maps_.Find(rows.table_id);
   auto state_it = tables_.find(rows.table_id);
   if (map == nullptr || state_it == tables_.end()) {
@@ -459,8 +451,12 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
   const TableState& state = state_it->second;
   if (state.skip) return Status::OK();
   const binlog::RowsKind kind = rows.traits.kind;
-  DM_ASSIGN_OR_RETURN(filter::FilterAction action,
-                      event_filter_.Filter(map->schema, map->table, RowsEventType(kind), ""));
+  const filter::FilterAction action = state.row_actions[static_cast<size_t>(kind)];
+  if (action == filter::FilterAction::kError) {
+    return Status::FailedPrecondition(fmt::format("the binlog event filter refuses {} of `{}`.`{}` at {}",
+                                                  filter::EventTypeName(RowsEventType(kind)), map->schema, map->table,
+                                                  event.position));
+  }
   if (action != filter::FilterAction::kDo) return Status::OK();
 
   const TableDml& dml = *state.dml;
@@ -472,10 +468,11 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
   const bool safe = SafeModeAt(at);
   binlog::RowsReader reader(rows, *map);
   for (uint32_t row = 0; reader.HasNext(); ++row) {
-    DM_RETURN_IF_ERROR(reader.Next(kind == binlog::RowsKind::kWrite ? std::span<binlog::Value>() : before,
-                                   kind == binlog::RowsKind::kDelete ? std::span<binlog::Value>() : after)
-                           .WithContext(fmt::format("`{}`.`{}` rows event at {}", map->schema, map->table,
-                                                    at.ToString())));
+    DM_RETURN_IF_ERROR(
+        reader
+            .Next(kind == binlog::RowsKind::kWrite ? std::span<binlog::Value>() : before,
+                  kind == binlog::RowsKind::kDelete ? std::span<binlog::Value>() : after)
+            .WithContext(fmt::format("`{}`.`{}` rows event at {}", map->schema, map->table, at.ToString())));
     keys_.clear();
     if (kind != binlog::RowsKind::kWrite) dml.CausalityKeys(before, &keys_);
     if (kind != binlog::RowsKind::kDelete) dml.CausalityKeys(after, &keys_);
@@ -548,8 +545,7 @@ Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
 }
 
 Status Syncer::Impl::HandleQuery(const binlog::RawEvent& event) {
-  std::string scratch;
-  DM_ASSIGN_OR_RETURN(binlog::QueryEvent query, binlog::DecodeQuery(event, format_, &scratch));
+  DM_ASSIGN_OR_RETURN(binlog::QueryEvent query, binlog::DecodeQuery(event, format_, &scratch_));
   if (IsStatement(query.query, "BEGIN")) return Status::OK();
   if (IsStatement(query.query, "COMMIT")) return EndTransaction(event);
   return HandleDdl(event, query);
@@ -577,8 +573,8 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   if (!parsed.ok()) return std::move(parsed).status().WithContext(where);
   DdlStatement statement = std::move(*parsed);
   if (statement.kind == StatementKind::kNotDdl) {
-    log::Info("sync skips a statement that changes no schema", {{"statement", statement.keywords},
-                                                                  {"position", where}});
+    log::Info("sync skips a statement that changes no schema",
+              {{"statement", statement.keywords}, {"position", where}});
     return Status::OK();
   }
   if (statement.kind == StatementKind::kDml) {
@@ -616,9 +612,8 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatem
       !block_allow_.Match(subject.name.schema, subject.name.table)) {
     return Status::OK();
   }
-  DM_ASSIGN_OR_RETURN(filter::FilterAction action,
-                      event_filter_.Filter(subject.name.schema, subject.name.table, FilterEventType(part.kind),
-                                           part.sql));
+  DM_ASSIGN_OR_RETURN(filter::FilterAction action, event_filter_.Filter(subject.name.schema, subject.name.table,
+                                                                        FilterEventType(part.kind), part.sql));
   if (action == filter::FilterAction::kError) {
     return Status::FailedPrecondition("the binlog event filter refuses " + QuoteStatementForError(part.sql));
   }
@@ -649,8 +644,8 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatem
     DM_SYNC_POINT("syncer.ddl.before-target");
     DM_RETURN_IF_ERROR(target_->Execute(routed).WithContext("applying " + QuoteStatementForError(routed)));
     DM_SYNC_POINT("syncer.ddl.after-target");
-    log::Info("sync applied a DDL", {{"task", options_.task}, {"source", options_.source_id},
-                                     {"ddl", routed}, {"position", at.ToString()}});
+    log::Info("sync applied a DDL",
+              {{"task", options_.task}, {"source", options_.source_id}, {"ddl", routed}, {"position", at.ToString()}});
   } else {
     log::Info("sync found a DDL already applied before a restart", {{"ddl", routed}, {"position", at.ToString()}});
   }

@@ -57,14 +57,6 @@ struct SyncerOptions {
   std::optional<binlog::Location> start;
   // Safe mode until this location (a dump taken with consistency none).
   std::optional<binlog::Location> safe_mode_until;
-  // Seeds for the schema tracker when there is no checkpoint: the dump's
-  // CREATE TABLE texts (all mode), by upstream table.
-  struct SeedTable {
-    std::string schema;
-    std::string table;
-    std::string create_sql;
-  };
-  std::vector<SeedTable> seed_tables;
 
   // Return OK once everything up to the upstream's binlog position read at
   // start has been applied and checkpointed (--exit-when-synced).
