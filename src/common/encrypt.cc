@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/base64.h"
 #include "common/strings.h"
 
 namespace dm::crypto {
@@ -68,31 +69,6 @@ Result<std::string> AesCfb(const SecretKey& key, const unsigned char* iv, std::s
   return out;
 }
 
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-Result<std::string> Base64Decode(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) {
-    return Status(StatusCode::kInvalidArgument, "not base64 (length is not a multiple of 4)",
-                  ErrorCode::kEncCipherTextBase64Decode);
-  }
-  std::string out(3 * text.size() / 4, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) {
-    return Status(StatusCode::kInvalidArgument, "not base64", ErrorCode::kEncCipherTextBase64Decode);
-  }
-  // EVP_DecodeBlock counts the bytes that '=' padding stands for; drop them.
-  size_t padding = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
-  out.resize(static_cast<size_t>(n) - padding);
-  return out;
-}
-
 }  // namespace
 
 const SecretKey& LegacyBuiltinKey() {
@@ -132,7 +108,9 @@ Result<std::string> Encrypt(std::string_view plaintext, const SecretKey& key) {
 }
 
 Result<std::string> Decrypt(std::string_view ciphertext_b64, const SecretKey& key) {
-  DM_ASSIGN_OR_RETURN(std::string raw, Base64Decode(ciphertext_b64));
+  auto decoded = Base64Decode(ciphertext_b64);
+  if (!decoded.ok()) return std::move(decoded).status().WithErrorCode(ErrorCode::kEncCipherTextBase64Decode);
+  std::string raw = std::move(decoded).value();
   if (raw.size() < kIvSize + 1) {
     return Status(StatusCode::kInvalidArgument,
                   fmt::format("ciphertext is {} bytes, at least {} are needed", raw.size(), kIvSize + 1),
