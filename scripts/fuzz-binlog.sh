@@ -10,7 +10,8 @@
 # --jobs       parallel fuzzing processes (default 1)
 #
 # The seed corpus is rebuilt on every run from the committed fixtures
-# (tests/data/binlog/mysql-bin.*, split into events by
+# (MariaDB's tests/data/binlog/mysql-bin.* and MySQL's
+# tests/data/binlog/mysql/*.binlog, split into events by
 # fuzz/make_seed_corpus.py). A crash leaves its input as
 # DIR/artifacts/crash-* and the script exits non-zero; reproduce it with
 #   DIR/binlog_decoder_fuzzer DIR/artifacts/crash-...
@@ -69,7 +70,8 @@ for p in "${pids[@]}"; do wait "$p"; done
 "$cxx" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" -lfmt -lz -o "$build/binlog_decoder_fuzzer"
 
 rm -rf "$build/seeds"
-python3 "$here/fuzz/make_seed_corpus.py" "$build/seeds" "$here"/tests/data/binlog/mysql-bin.00000[0-9]
+python3 "$here/fuzz/make_seed_corpus.py" "$build/seeds" "$here"/tests/data/binlog/mysql-bin.00000[0-9] \
+  "$here"/tests/data/binlog/mysql/*.binlog
 
 cd "$build"
 args=(-max_total_time="$time_s" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024

@@ -1,6 +1,8 @@
-// Decodes rows events a real MySQL server wrote, as published in public test
-// suites (bytes only; sources cited in tests/data/binlog/README.md), and
-// checks the values those suites assert, restated here.
+// Decodes events a real MySQL server wrote, as published in public sources
+// (bytes only; sources cited in tests/data/binlog/README.md): single event
+// bodies from test suites, checked against the values those suites assert,
+// and whole binlog files, checked against what mysqlbinlog printed for them
+// (restated here).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,10 +11,15 @@
 #include <utility>
 #include <vector>
 
+#include "binlog/control_events.h"
+#include "binlog/format_description.h"
 #include "binlog/gtid_events.h"
 #include "binlog/json_diff.h"
+#include "binlog/mysql_gtid_set.h"
 #include "binlog/mysql_json.h"
+#include "binlog/query_event.h"
 #include "binlog/rows_event.h"
+#include "binlog/source/file_binlog_source.h"
 #include "binlog/table_map.h"
 #include "binlog/test_event_builder.h"
 
@@ -278,6 +285,263 @@ TEST(MySqlFixtureTableMapTest, Mysql80FullMetadataOfEveryColumnType) {
   ASSERT_EQ(prim->columns.size(), 4u);
   EXPECT_EQ(prim->columns[1].name, "id1");
   EXPECT_EQ(prim->primary_key, (std::vector<PrimaryKeyPart>{{1, 0}, {3, 10}}));
+}
+
+// ---- Whole binlog files (mysql/*.binlog) ----
+
+// One event of a fixture file, its bytes copied out of the source's buffer.
+struct FileEvent {
+  std::vector<uint8_t> bytes;
+  uint64_t position = 0;
+  RawEvent View() const { return ViewOf(bytes, position); }
+};
+
+// Reads tests/data/binlog/mysql/<name> through FileBinlogSource (the reader
+// dm uses for binlog and relay files), decodes the FORMAT_DESCRIPTION into
+// *format, expecting MySQL and binlog_checksum=CRC32 (both servers wrote
+// that), and verifies every event's CRC32.
+std::vector<FileEvent> ReadMySqlBinlogFile(const std::string& name, FormatDescription* format) {
+  std::vector<FileEvent> events;
+  auto source = FileBinlogSource::Open(std::string(DM_BINLOG_FIXTURE_DIR) + "/mysql/" + name);
+  EXPECT_TRUE(source.ok()) << source.status().ToString();
+  if (!source.ok()) return events;
+  RawEvent e;
+  while (true) {
+    auto more = (*source)->Next(&e);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok() || !*more) break;
+    Status crc = VerifyEventChecksum(e.bytes, e.position);
+    EXPECT_TRUE(crc.ok()) << crc.ToString();
+    events.push_back({std::vector<uint8_t>(e.bytes.begin(), e.bytes.end()), e.position});
+    if (e.header.type == EventType::kFormatDescription) {
+      auto f = DecodeFormatDescription(e);
+      EXPECT_TRUE(f.ok()) << f.status().ToString();
+      if (f.ok()) *format = *f;
+      EXPECT_EQ(format->flavor, ServerFlavor::kMySql);
+      EXPECT_EQ(format->checksum, ChecksumAlgorithm::kCrc32);
+    }
+  }
+  return events;
+}
+
+struct Framing {
+  uint64_t position;
+  EventType type;
+  uint32_t size;
+};
+
+// The position, type and size of each event, as mysqlbinlog's "# at" and
+// hexdump header lines show them, and the log_pos of each header pointing at
+// the next event.
+void ExpectFraming(const std::vector<FileEvent>& events, const std::vector<Framing>& want) {
+  ASSERT_EQ(events.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE(want[i].position);
+    const RawEvent e = events[i].View();
+    EXPECT_EQ(e.position, want[i].position);
+    EXPECT_EQ(e.header.type, want[i].type);
+    EXPECT_EQ(e.header.event_size, want[i].size);
+    EXPECT_EQ(e.header.next_position, want[i].position + want[i].size);
+  }
+}
+
+Uuid UuidOf(std::string_view text) {
+  auto uuid = ParseUuid(text);
+  EXPECT_TRUE(uuid.ok()) << text;
+  return uuid.ok() ? *uuid : Uuid{};
+}
+
+// MySQL 5.6.17 with GTIDs on, second file of its log (mysqlbinlog printed
+// it without "at startup"): PREVIOUS_GTIDS of four sources, a 5.6 GTID_LOG_EVENT
+// (no logical clock yet) and a QUERY relayed from server 163651000, STOP.
+TEST(MySqlBinlogFileTest, Mysql56PreviousGtidsOfFourSourcesAndGtid) {
+  FormatDescription format;
+  const auto events = ReadMySqlBinlogFile("mysql-5.6.17-gtid.binlog", &format);
+  ExpectFraming(events, {{4, EventType::kFormatDescription, 116},
+                         {120, EventType::kPreviousGtids, 191},
+                         {311, EventType::kGtid, 48},
+                         {359, EventType::kQuery, 165},
+                         {524, EventType::kStop, 23}});
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(format.server_version, "5.6.17-log");
+  EXPECT_EQ(format.create_timestamp, 0u);  // not the first file since startup
+  EXPECT_EQ(events[0].View().header.server_id, 904898000u);
+
+  auto previous = DecodePreviousGtids(events[1].View(), format);
+  ASSERT_TRUE(previous.ok()) << previous.status().ToString();
+  const std::vector<std::pair<std::string, GtidInterval>> want = {
+      {"7e23401a-c603-11e3-8e13-5e10e6a05cfb", {1, 6}},
+      {"8186fc1e-c5ff-11e3-8df9-e66ccf50db66", {1, 12}},
+      {"a6ce328c-c602-11e3-8e0d-e66ccf50db66", {1, 7}},
+      {"b7009920-c601-11e3-8e07-5e10e6a05cfb", {1, 7}}};
+  ASSERT_EQ(previous->sources.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(UuidToString(previous->sources[i].sid), want[i].first);
+    ASSERT_EQ(previous->sources[i].intervals.size(), 1u);
+    EXPECT_EQ(previous->sources[i].intervals[0].start, want[i].second.start);
+    EXPECT_EQ(previous->sources[i].intervals[0].end, want[i].second.end);
+  }
+  // mysqlbinlog's text (one source per line there).
+  const std::string text =
+      "7e23401a-c603-11e3-8e13-5e10e6a05cfb:1-5,8186fc1e-c5ff-11e3-8df9-e66ccf50db66:1-11,"
+      "a6ce328c-c602-11e3-8e0d-e66ccf50db66:1-6,b7009920-c601-11e3-8e07-5e10e6a05cfb:1-6";
+  EXPECT_EQ(previous->ToString(), text);
+  // The body is also a SID block, the encoding COM_BINLOG_DUMP_GTID sends.
+  const MySqlGtidSet set = MySqlGtidSet::FromPreviousGtids(*previous);
+  EXPECT_EQ(set.ToString(), text);
+  const std::span<const uint8_t> body(events[1].bytes.data() + kEventHeaderSize,
+                                      events[1].bytes.size() - kEventHeaderSize - kChecksumSize);
+  auto decoded = MySqlGtidSet::Decode(body);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, set);
+  EXPECT_EQ(decoded->Encode(), std::vector<uint8_t>(body.begin(), body.end()));
+
+  // The next transaction of the first source: 5.6 layout, flags 1, nothing
+  // past the GNO.
+  const RawEvent gtid_event = events[2].View();
+  EXPECT_EQ(gtid_event.header.server_id, 163651000u);
+  auto gtid = DecodeMySqlGtid(gtid_event, format);
+  ASSERT_TRUE(gtid.ok()) << gtid.status().ToString();
+  EXPECT_FALSE(gtid->anonymous);
+  EXPECT_EQ(gtid->flags, 1);
+  EXPECT_EQ(gtid->GtidText(), "7e23401a-c603-11e3-8e13-5e10e6a05cfb:6");
+  EXPECT_FALSE(gtid->last_committed.has_value());
+  EXPECT_FALSE(gtid->sequence_number.has_value());
+  EXPECT_FALSE(gtid->immediate_commit_timestamp.has_value());
+  EXPECT_FALSE(gtid->transaction_length.has_value());
+  EXPECT_FALSE(gtid->immediate_server_version.has_value());
+  EXPECT_FALSE(set.Contains(gtid->sid, gtid->gno));
+  EXPECT_TRUE(set.Contains(UuidOf("7e23401a-c603-11e3-8e13-5e10e6a05cfb"), 5));
+
+  std::string scratch;
+  auto query = DecodeQuery(events[3].View(), format, &scratch);
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  EXPECT_TRUE(query->status_vars_complete);
+  EXPECT_EQ(query->thread_id, 37u);
+  EXPECT_EQ(query->exec_time, 497u);
+  EXPECT_EQ(query->error_code, 0);
+  EXPECT_EQ(query->schema, "mysql");
+  EXPECT_EQ(query->query, "DROP TEMPORARY TABLE IF EXISTS `mysql`.`ibbackup_binlog_marker` /* generated by server */");
+  EXPECT_EQ(query->sql_mode, 1073741824u);
+  ASSERT_TRUE(query->charset.has_value());
+  EXPECT_EQ(query->charset->client, 8);
+  EXPECT_EQ(query->charset->connection, 8);
+  EXPECT_EQ(query->charset->server, 33);
+}
+
+// MySQL 5.7.30 with GTIDs off, first file after startup: an empty
+// PREVIOUS_GTIDS, then three transactions each opened by an
+// ANONYMOUS_GTID_LOG_EVENT with its logical clock (DROP TABLE, CREATE TABLE,
+// an INSERT logged as ROWS_QUERY, TABLE_MAP, WRITE_ROWS v2 and XID), ROTATE.
+TEST(MySqlBinlogFileTest, Mysql57AnonymousGtidsAndEmptyPreviousGtids) {
+  FormatDescription format;
+  const auto events = ReadMySqlBinlogFile("mysql-5.7.30-anonymous-gtid.binlog", &format);
+  ExpectFraming(events, {{4, EventType::kFormatDescription, 119},
+                         {123, EventType::kPreviousGtids, 31},
+                         {154, EventType::kAnonymousGtid, 65},
+                         {219, EventType::kQuery, 138},
+                         {357, EventType::kAnonymousGtid, 65},
+                         {422, EventType::kQuery, 240},
+                         {662, EventType::kAnonymousGtid, 65},
+                         {727, EventType::kQuery, 75},
+                         {802, EventType::kRowsQuery, 74},
+                         {876, EventType::kTableMap, 58},
+                         {934, EventType::kWriteRowsV2, 46},
+                         {980, EventType::kXid, 31},
+                         {1011, EventType::kRotate, 47}});
+  ASSERT_EQ(events.size(), 13u);
+  EXPECT_EQ(format.server_version, "5.7.30-log");
+  EXPECT_EQ(format.create_timestamp, 1596181899u);  // 2020-07-31 07:51:39 UTC, "at startup"
+
+  const RawEvent previous_event = events[1].View();
+  EXPECT_EQ(previous_event.header.flags, kFlagIgnorable);
+  auto previous = DecodePreviousGtids(previous_event, format);
+  ASSERT_TRUE(previous.ok()) << previous.status().ToString();
+  EXPECT_TRUE(previous->sources.empty());
+  EXPECT_EQ(previous->ToString(), "");  // mysqlbinlog: "[empty]"
+
+  // mysqlbinlog: rbr_only=no for the two DDL transactions, yes for the INSERT.
+  const std::vector<size_t> anonymous_at = {2, 4, 6};
+  const std::vector<uint8_t> flags = {1, 1, 0};
+  for (size_t i = 0; i < anonymous_at.size(); ++i) {
+    SCOPED_TRACE(i);
+    auto g = DecodeMySqlGtid(events[anonymous_at[i]].View(), format);
+    ASSERT_TRUE(g.ok()) << g.status().ToString();
+    EXPECT_TRUE(g->anonymous);
+    EXPECT_EQ(g->GtidText(), "ANONYMOUS");
+    EXPECT_EQ(g->flags, flags[i]);
+    EXPECT_EQ(g->sid, Uuid{});
+    EXPECT_EQ(g->gno, 0);
+    EXPECT_EQ(g->last_committed, static_cast<int64_t>(i));
+    EXPECT_EQ(g->sequence_number, static_cast<int64_t>(i + 1));
+    // 5.7 writes nothing past the logical clock.
+    EXPECT_FALSE(g->immediate_commit_timestamp.has_value());
+    EXPECT_FALSE(g->original_commit_timestamp.has_value());
+    EXPECT_FALSE(g->transaction_length.has_value());
+    EXPECT_FALSE(g->immediate_server_version.has_value());
+    EXPECT_FALSE(g->original_server_version.has_value());
+  }
+
+  const std::vector<std::pair<size_t, std::string>> queries = {
+      {3, "DROP TABLE IF EXISTS `boxercrab` /* generated by server */"},
+      {5,
+       "CREATE TABLE `boxercrab` (\n    `id` INT UNSIGNED AUTO_INCREMENT,\n    `title` VARCHAR(40) NOT NULL,\n"
+       "    PRIMARY KEY (`id`)\n)ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"},
+      {7, "BEGIN"}};
+  std::string scratch;
+  for (const auto& [index, text] : queries) {
+    SCOPED_TRACE(index);
+    auto q = DecodeQuery(events[index].View(), format, &scratch);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    EXPECT_TRUE(q->status_vars_complete);
+    EXPECT_EQ(q->thread_id, 4u);
+    EXPECT_EQ(q->schema, "default");
+    EXPECT_EQ(q->query, text);
+    EXPECT_EQ(q->sql_mode, 1436549152u);
+    ASSERT_TRUE(q->charset.has_value());
+    EXPECT_EQ(q->charset->client, 33);
+    EXPECT_EQ(q->charset->connection, 33);
+    EXPECT_EQ(q->charset->server, 45);
+  }
+
+  auto rows_query = DecodeRowsQuery(events[8].View(), format);
+  ASSERT_TRUE(rows_query.ok()) << rows_query.status().ToString();
+  EXPECT_EQ(rows_query->query, "INSERT INTO `boxercrab` (`title`) VALUES ('abcde')");
+
+  auto map = DecodeTableMap(events[9].View(), format);
+  ASSERT_TRUE(map.ok()) << map.status().ToString();
+  EXPECT_EQ(map->table_id, 109u);
+  EXPECT_EQ(map->schema, "default");
+  EXPECT_EQ(map->table, "boxercrab");
+  EXPECT_FALSE(map->mariadb);
+  EXPECT_EQ(map->optional_fields, 0u);  // binlog_row_metadata=MINIMAL
+  ASSERT_EQ(map->columns.size(), 2u);
+  EXPECT_EQ(map->columns[0].meta.type, ColumnType::kLong);
+  EXPECT_FALSE(map->columns[0].nullable);
+  EXPECT_EQ(map->columns[1].meta.type, ColumnType::kVarchar);
+  EXPECT_EQ(map->columns[1].meta.max_length, 160u);  // VARCHAR(40) in utf8mb4
+  EXPECT_FALSE(map->columns[1].nullable);
+
+  auto rows = DecodeRowsEvent(events[10].View(), format, &scratch);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->table_id, 109u);
+  EXPECT_TRUE(rows->statement_end());
+  EXPECT_TRUE(rows->extra_data.empty());
+  RowsReader reader(*rows, *map);
+  std::vector<Value> before(2), after(2);
+  ASSERT_TRUE(reader.HasNext());
+  ASSERT_TRUE(reader.Next(before, after).ok()) << reader.status().ToString();
+  EXPECT_EQ(after[0].int_value, 1);
+  EXPECT_EQ(after[1].bytes, "abcde");
+  EXPECT_FALSE(reader.HasNext());
+
+  auto xid = DecodeXid(events[11].View(), format);
+  ASSERT_TRUE(xid.ok()) << xid.status().ToString();
+  EXPECT_EQ(xid->xid, 13u);
+  auto rotate = DecodeRotate(events[12].View(), format);
+  ASSERT_TRUE(rotate.ok()) << rotate.status().ToString();
+  EXPECT_EQ(rotate->next_file, "mysql_bin.000002");
+  EXPECT_EQ(rotate->position, 4u);
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # dm-binlog over the committed fixtures (tests/data/binlog):
 #   - prints exactly the committed lines (<file>.dm-binlog) for every event and row,
+#     of MariaDB's files and of the MySQL 5.6 / 5.7 files in mysql/,
 #   - exits 1 with an error naming the position for a truncated file,
 #   - prints the version block for -V and exits 2 on usage errors.
 # Re-create the expected files after an intended output change with
-#   (cd tests/data/binlog && for f in mysql-bin.000002 mysql-bin.000005; do
+#   (cd tests/data/binlog && for f in mysql-bin.000002 mysql-bin.000005 mysql/*.binlog; do
 #      ../../../build/bin/dm-binlog -v $f > $f.dm-binlog; done)
 set -euo pipefail
 bin=$(cd "$(dirname "${1:?dm-binlog binary}")" && pwd)/$(basename "$1")
@@ -14,9 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cd "$fixtures"
-for f in mysql-bin.000002 mysql-bin.000005; do
-  "$bin" -v "$f" >"$tmp/$f.out" || fail "dm-binlog -v $f exited $?"
-  diff -u "$f.dm-binlog" "$tmp/$f.out" >"$tmp/diff" || { head -40 "$tmp/diff" >&2; fail "output of $f differs"; }
+for f in mysql-bin.000002 mysql-bin.000005 mysql/*.binlog; do
+  out="$tmp/$(basename "$f").out"
+  "$bin" -v "$f" >"$out" || fail "dm-binlog -v $f exited $?"
+  diff -u "$f.dm-binlog" "$out" >"$tmp/diff" || { head -40 "$tmp/diff" >&2; fail "output of $f differs"; }
 done
 
 # Without -v: event lines only, the same ones.
