@@ -69,4 +69,10 @@ uint32_t ComputeEventChecksum(std::span<const uint8_t> event);
 // or the event is too short to carry one.
 Status VerifyEventChecksum(std::span<const uint8_t> event, uint64_t position);
 
+// FailedPrecondition naming `position` for a TRANSACTION_PAYLOAD_EVENT: MySQL
+// 8.0.20+ with binlog_transaction_compression=ON logs each transaction as one
+// zstd-compressed event of its inner events. dm does not decode it, and
+// passing over it would lose the transaction, so consumers stop with this.
+Status TransactionPayloadNotSupported(uint64_t position);
+
 }  // namespace dm::binlog

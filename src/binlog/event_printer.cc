@@ -423,6 +423,11 @@ Status EventPrinter::PrintBody(const RawEvent& event, TextBuffer* out) {
       AppendUInt(map->columns.size(), out);
       break;
     }
+    case EventType::kTransactionPayload:
+      // The event list stays complete without its contents; rows cannot.
+      out->append(" not-decoded");
+      if (options_.rows) return TransactionPayloadNotSupported(event.position);
+      break;
     default:
       if (GetRowsEventTraits(type)) {
         DM_ASSIGN_OR_RETURN(RowsEvent rows, DecodeRowsEvent(event, format_, &scratch_));

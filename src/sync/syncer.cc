@@ -9,6 +9,7 @@
 
 #include "binlog/client/socket_binlog_source.h"
 #include "binlog/control_events.h"
+#include "binlog/event_header.h"
 #include "binlog/format_description.h"
 #include "binlog/query_event.h"
 #include "binlog/rows_event.h"
@@ -380,6 +381,8 @@ Status Syncer::Impl::HandleEvent(const binlog::RawEvent& event) {
     case EventType::kXid: return EndTransaction(event);
     case EventType::kQuery:
     case EventType::kMariaQueryCompressed: return HandleQuery(event);
+    case EventType::kTransactionPayload:
+      return binlog::TransactionPayloadNotSupported(event.position).WithContext(source_->file_name());
     default:
       if (binlog::GetRowsEventTraits(type)) return HandleRows(event);
       return Status::OK();
