@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 #include "common/strings.h"
 #include "etcd/gateway_json.h"
 
@@ -46,12 +48,19 @@ struct Answer {
   bool ok() const { return error == httplib::Error::Success; }
 };
 
-// POSTs `body`. The gateway ends every error reply with an HTTP trailer
+// Receives a reply body piece by piece; returning false stops reading.
+using BodyReceiver = std::function<bool(std::string_view)>;
+
+// POSTs `body`. A 200 reply's body goes to `receive` as it arrives (a
+// stream), or into Answer::body when `receive` is empty; other replies are
+// kept in Answer::body.
+// The gateway ends every error reply with an HTTP trailer
 // (Grpc-Trailer-Content-Type), which httplib 0.11 cannot read: it reports a
 // read error after having received the whole body. A reply that announced a
 // trailer and failed only after its status line is therefore taken as
 // complete; a body cut short still fails, as JSON that does not parse.
-Answer Post(httplib::Client& http, std::string_view path, const std::string& body) {
+Answer Post(httplib::Client& http, std::string_view path, const std::string& body,
+            const BodyReceiver& receive = nullptr) {
   Answer answer;
   bool trailer_announced = false;
   httplib::Request request;
@@ -65,6 +74,7 @@ Answer Post(httplib::Client& http, std::string_view path, const std::string& bod
     return true;
   };
   request.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
+    if (answer.status == 200 && receive) return receive(std::string_view(data, size));
     answer.body.append(data, size);
     return true;
   };
@@ -75,6 +85,30 @@ Answer Post(httplib::Client& http, std::string_view path, const std::string& bod
   }
   answer.error = httplib::Error::Success;
   return answer;
+}
+
+// An idle watch stream is re-opened this often, which bounds how long a
+// stop request waits.
+constexpr auto kWatchIdleRead = std::chrono::seconds(1);
+
+// Decodes one line of a watch stream and delivers its events, advancing
+// `next_revision` past each.
+Status HandleWatchLine(std::string_view line, int64_t& next_revision, const Client::WatchCallback& on_event) {
+  DM_ASSIGN_OR_RETURN(json message, gateway::ParseBody(line));
+  DM_ASSIGN_OR_RETURN(gateway::WatchMessage watch, gateway::DecodeWatchMessage(message));
+  if (watch.canceled) {
+    if (watch.compact_revision > 0) {
+      return Status::Aborted(fmt::format("etcd compacted its history up to revision {}; revision {} is gone",
+                                         watch.compact_revision, next_revision));
+    }
+    return Status::Unavailable(fmt::format("etcd canceled the watch: {}", watch.cancel_reason));
+  }
+  if (watch.created && next_revision == 0) next_revision = watch.revision + 1;
+  for (const WatchEvent& event : watch.events) {
+    on_event(event);
+    next_revision = event.kv.mod_revision + 1;
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -103,11 +137,27 @@ Client::Client(ClientOptions options, std::vector<std::string> endpoints)
 
 Client::~Client() = default;
 
+std::unique_ptr<httplib::Client> Client::Connection(const std::string& endpoint,
+                                                    std::chrono::milliseconds read_timeout) const {
+  auto http = std::make_unique<httplib::Client>(endpoint, options_.tls.cert, options_.tls.key);
+  if (endpoint.starts_with("https://")) {
+    if (!options_.tls.ca.empty()) http->set_ca_cert_path(options_.tls.ca);
+    http->enable_server_certificate_verification(true);
+  }
+  auto split = [](std::chrono::milliseconds timeout) {
+    return std::pair<time_t, time_t>(static_cast<time_t>(timeout.count() / 1000),
+                                     static_cast<time_t>(timeout.count() % 1000 * 1000));
+  };
+  auto [seconds, micros] = split(options_.request_timeout);
+  http->set_connection_timeout(seconds, micros);
+  http->set_write_timeout(seconds, micros);
+  auto [read_seconds, read_micros] = split(read_timeout);
+  http->set_read_timeout(read_seconds, read_micros);
+  return http;
+}
+
 Result<json> Client::Call(std::string_view path, const json& request) {
   const std::string body = request.dump();
-  const auto timeout = options_.request_timeout;
-  const time_t seconds = static_cast<time_t>(timeout.count() / 1000);
-  const time_t micros = static_cast<time_t>(timeout.count() % 1000 * 1000);
   std::vector<std::string> failures;
   const size_t start = preferred_.load();
   for (size_t attempt = 0; attempt < endpoints_.size(); ++attempt) {
@@ -115,15 +165,8 @@ Result<json> Client::Call(std::string_view path, const json& request) {
     const std::string& endpoint = endpoints_[index];
     // A fresh connection per call keeps the client free of shared mutable
     // state and makes "connection refused" an unambiguous never-sent.
-    httplib::Client http(endpoint, options_.tls.cert, options_.tls.key);
-    if (endpoint.starts_with("https://")) {
-      if (!options_.tls.ca.empty()) http.set_ca_cert_path(options_.tls.ca);
-      http.enable_server_certificate_verification(true);
-    }
-    http.set_connection_timeout(seconds, micros);
-    http.set_read_timeout(seconds, micros);
-    http.set_write_timeout(seconds, micros);
-    auto answer = Post(http, path, body);
+    std::unique_ptr<httplib::Client> http = Connection(endpoint, options_.request_timeout);
+    Answer answer = Post(*http, path, body);
     if (!answer.ok()) {
       std::string failure = fmt::format("{}: {}", endpoint, httplib::to_string(answer.error));
       if (NeverSent(answer.error)) {
@@ -142,6 +185,52 @@ Result<json> Client::Call(std::string_view path, const json& request) {
     failures.push_back(fmt::format("{}: {}", endpoint, error.message()));
   }
   return Status::Unavailable(fmt::format("etcd {}: no endpoint answered ({})", path, fmt::join(failures, "; ")));
+}
+
+Status Client::Watch(std::string_view prefix, int64_t from_revision, const WatchCallback& on_event,
+                     std::stop_token stop) {
+  const Op range = Op::GetPrefix(prefix);
+  int64_t next_revision = from_revision;
+  size_t index = preferred_.load();
+  std::vector<std::string> failures;  // endpoints that refused in a row
+  while (!stop.stop_requested()) {
+    const std::string& endpoint = endpoints_[index];
+    std::string pending;
+    Status stream_status;
+    auto receive = [&](std::string_view data) {
+      pending.append(data);
+      // The gateway writes one JSON message per line.
+      for (size_t newline = pending.find('\n'); newline != std::string::npos; newline = pending.find('\n')) {
+        std::string line = pending.substr(0, newline);
+        pending.erase(0, newline + 1);
+        if (TrimSpace(line).empty()) continue;
+        stream_status = HandleWatchLine(line, next_revision, on_event);
+        if (!stream_status.ok()) return false;
+      }
+      return !stop.stop_requested();
+    };
+    std::unique_ptr<httplib::Client> http = Connection(endpoint, kWatchIdleRead);
+    const std::string body = gateway::WatchCreateRequest(range.key, range.range_end, next_revision).dump();
+    Answer answer = Post(*http, "/v3/watch", body, receive);
+    if (!stream_status.ok()) return stream_status.WithContext(fmt::format("etcd watch on {}", endpoint));
+    if (answer.ok() && answer.status != 200) {
+      Status error = gateway::ErrorStatus(answer.status, answer.body);
+      if (error.code() != StatusCode::kUnavailable) return error.WithContext("etcd /v3/watch");
+      failures.push_back(fmt::format("{}: {}", endpoint, error.message()));
+    } else if (!answer.ok() && NeverSent(answer.error)) {
+      failures.push_back(fmt::format("{}: {}", endpoint, httplib::to_string(answer.error)));
+    } else {
+      // The stream went idle or ended: open it again where it left off.
+      failures.clear();
+      preferred_.store(index);
+      continue;
+    }
+    if (failures.size() >= endpoints_.size()) {
+      return Status::Unavailable(fmt::format("etcd /v3/watch: no endpoint answered ({})", fmt::join(failures, "; ")));
+    }
+    index = (index + 1) % endpoints_.size();
+  }
+  return Status::OK();
 }
 
 Result<RangeResult> Client::Range(std::string_view key, std::string_view range_end) {

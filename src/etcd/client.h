@@ -21,8 +21,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +33,10 @@
 
 #include "common/status.h"
 #include "etcd/types.h"
+
+namespace httplib {
+class Client;
+}  // namespace httplib
 
 namespace dm::etcd {
 
@@ -116,12 +122,32 @@ class Client {
   // What the first answering endpoint says about its member.
   Result<MemberStatus> EndpointStatus();
 
+  // Called once per change, in revision order, on the thread running Watch.
+  using WatchCallback = std::function<void(const WatchEvent&)>;
+
+  // Streams every change of the keys starting with `prefix` made at or
+  // after `from_revision` (0: after the current revision) to `on_event`,
+  // until `stop` is requested, then returns OK. A stop is noticed within
+  // about a second: an idle stream is re-opened every second, resuming
+  // after the last change delivered, so no change is lost or repeated; the
+  // same holds when the endpoint goes away and the next one is used.
+  // Fails with Aborted when `from_revision` is older than etcd's compaction
+  // (re-read with GetPrefix and watch from its revision + 1), Unavailable
+  // when no endpoint answers, or etcd's error for a watch it cancels.
+  // REQUIRES: `on_event` does not call Watch on this thread.
+  Status Watch(std::string_view prefix, int64_t from_revision, const WatchCallback& on_event,
+               std::stop_token stop);
+
   // The endpoints as given, normalised to scheme://host:port.
   const std::vector<std::string>& endpoints() const { return endpoints_; }
 
  private:
   explicit Client(ClientOptions options, std::vector<std::string> endpoints);
 
+  // A connection to `endpoint` with the TLS options, request_timeout for
+  // connecting and writing, and `read_timeout` for each read.
+  std::unique_ptr<httplib::Client> Connection(const std::string& endpoint,
+                                              std::chrono::milliseconds read_timeout) const;
   // POSTs `request` to `path` on the endpoints in turn (see the class
   // comment) and returns the parsed answer of the first that answers.
   Result<nlohmann::json> Call(std::string_view path, const nlohmann::json& request);

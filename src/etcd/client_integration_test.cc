@@ -1,6 +1,7 @@
 // The Client against a real etcd 3.4 member (started per test).
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
 
 #include "etcd/client.h"
@@ -198,6 +199,77 @@ TEST_F(ClientTest, SingleMemberListsItselfAndReportsStatus) {
   EXPECT_EQ(status->member_id, (*members)[0].id);
   EXPECT_EQ(status->leader, (*members)[0].id);
   EXPECT_EQ(status->version.substr(0, 4), "3.4.");
+}
+
+// Collects the events of a Watch running on its own thread.
+class WatchRecorder {
+ public:
+  WatchRecorder(Client& client, std::string prefix, int64_t from_revision)
+      : thread_([this, &client, prefix, from_revision](std::stop_token stop) {
+          result_ = client.Watch(prefix, from_revision, [this](const WatchEvent& event) {
+            std::lock_guard lock(mu_);
+            events_.push_back(event);
+          }, stop);
+        }) {}
+
+  std::vector<WatchEvent> events() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+
+  // Stops the watch and returns what it returned, with how long it took.
+  std::pair<Status, std::chrono::milliseconds> Stop() {
+    const auto start = std::chrono::steady_clock::now();
+    thread_.request_stop();
+    thread_.join();
+    return {result_, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<WatchEvent> events_;
+  Status result_;
+  std::jthread thread_;  // last: it uses the members above
+};
+
+TEST_F(ClientTest, WatchDeliversHistoryAndNewChangesInOrder) {
+  auto first = client_->Put("w/a", "1");
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(client_->Put("other", "x").ok());
+  WatchRecorder watch(*client_, "w/", *first);
+  ASSERT_TRUE(client_->Put("w/b", "2").ok());
+  ASSERT_TRUE(client_->Delete("w/a").ok());
+  EXPECT_TRUE(WaitFor([&] { return watch.events().size() >= 3; }, 10s));
+  auto [status, took] = watch.Stop();
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_LE(took.count(), 3000);
+  std::vector<WatchEvent> events = watch.events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].type, WatchEvent::Type::kPut);
+  EXPECT_EQ(events[0].kv.key, "w/a");
+  EXPECT_EQ(events[0].kv.mod_revision, *first);
+  EXPECT_EQ(events[1].kv.key, "w/b");
+  EXPECT_EQ(events[1].kv.value, "2");
+  EXPECT_EQ(events[2].type, WatchEvent::Type::kDelete);
+  EXPECT_EQ(events[2].kv.key, "w/a");
+  EXPECT_GT(events[2].kv.mod_revision, events[1].kv.mod_revision);
+}
+
+TEST_F(ClientTest, WatchFromNowSurvivesIdleReopensWithoutRepeats) {
+  ASSERT_TRUE(client_->Put("w/old", "before").ok());
+  WatchRecorder watch(*client_, "w/", 0);
+  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(client_->Put("w/1", "a").ok());
+  std::this_thread::sleep_for(2500ms);  // the idle stream is re-opened twice
+  ASSERT_TRUE(client_->Put("w/2", "b").ok());
+  EXPECT_TRUE(WaitFor([&] { return watch.events().size() >= 2; }, 10s));
+  std::this_thread::sleep_for(1500ms);
+  auto [status, took] = watch.Stop();
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  std::vector<WatchEvent> events = watch.events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kv.key, "w/1");
+  EXPECT_EQ(events[1].kv.key, "w/2");
 }
 
 TEST(ClientConnectTest, UnreachableEndpointsAreUnavailable) {

@@ -187,6 +187,12 @@ json TxnRequest(const std::vector<Compare>& compares, const std::vector<Op>& suc
   return {{"compare", std::move(compare_list)}, {"success", EncodeOps(success)}, {"failure", EncodeOps(failure)}};
 }
 
+json WatchCreateRequest(std::string_view key, std::string_view range_end, int64_t start_revision) {
+  json create = KeyRange(key, range_end);
+  if (start_revision != 0) create["start_revision"] = Int64String(start_revision);
+  return {{"create_request", std::move(create)}};
+}
+
 json LeaseGrantRequest(int64_t ttl_seconds) { return {{"TTL", Int64String(ttl_seconds)}}; }
 
 json LeaseIdRequest(int64_t lease) { return {{"ID", Int64String(lease)}}; }
@@ -306,6 +312,34 @@ Result<MemberStatus> DecodeStatusResponse(const json& response) {
   DM_ASSIGN_OR_RETURN(status.db_size, IntField<int64_t>(response, "dbSize"));
   DM_ASSIGN_OR_RETURN(status.raft_index, IntField<int64_t>(response, "raftIndex"));
   return status;
+}
+
+Result<WatchMessage> DecodeWatchMessage(const json& message) {
+  DM_RETURN_IF_ERROR(RequireObject(message, "watch message"));
+  auto error = message.find("error");
+  if (error != message.end()) return ErrorStatus(200, error->dump());
+  DM_ASSIGN_OR_RETURN(json result, ObjectField(message, "result"));
+  WatchMessage out;
+  DM_ASSIGN_OR_RETURN(out.revision, DecodeHeaderRevision(result));
+  DM_ASSIGN_OR_RETURN(out.created, BoolField(result, "created"));
+  DM_ASSIGN_OR_RETURN(out.canceled, BoolField(result, "canceled"));
+  DM_ASSIGN_OR_RETURN(out.compact_revision, IntField<int64_t>(result, "compact_revision"));
+  DM_ASSIGN_OR_RETURN(out.cancel_reason, StringField(result, "cancel_reason"));
+  DM_ASSIGN_OR_RETURN(const json* events, ArrayField(result, "events"));
+  for (const json& item : *events) {
+    DM_RETURN_IF_ERROR(RequireObject(item, "watch event"));
+    WatchEvent event;
+    DM_ASSIGN_OR_RETURN(std::string type, StringField(item, "type"));
+    if (type == "DELETE") {
+      event.type = WatchEvent::Type::kDelete;
+    } else if (!type.empty() && type != "PUT") {
+      return Status::Corruption(fmt::format("etcd answered a watch event of type '{}'", type));
+    }
+    DM_ASSIGN_OR_RETURN(json kv, ObjectField(item, "kv"));
+    DM_ASSIGN_OR_RETURN(event.kv, DecodeKeyValue(kv));
+    out.events.push_back(std::move(event));
+  }
+  return out;
 }
 
 }  // namespace dm::etcd::gateway

@@ -33,6 +33,8 @@ nlohmann::json LeaseGrantRequest(int64_t ttl_seconds);
 nlohmann::json LeaseIdRequest(int64_t lease);  // keepalive and revoke
 nlohmann::json MemberAddRequest(const std::vector<std::string>& peer_urls);
 nlohmann::json MemberRemoveRequest(uint64_t id);
+// Opens a watch on [key, range_end) from `start_revision` (0: from now).
+nlohmann::json WatchCreateRequest(std::string_view key, std::string_view range_end, int64_t start_revision);
 
 // Parses the first JSON value of a response body. Anything after it is
 // ignored: a streamed answer (keepalive, watch) holds one object per message.
@@ -59,5 +61,17 @@ Result<int64_t> DecodeKeepAliveResponse(const nlohmann::json& message);
 Result<std::vector<Member>> DecodeMemberListResponse(const nlohmann::json& response);
 Result<Member> DecodeMemberAddResponse(const nlohmann::json& response);
 Result<MemberStatus> DecodeStatusResponse(const nlohmann::json& response);
+
+// One message of a watch stream ({"result": WatchResponse}).
+struct WatchMessage {
+  int64_t revision = 0;  // the store's revision when the message was sent
+  bool created = false;  // the first message, confirming the watch
+  bool canceled = false;
+  int64_t compact_revision = 0;  // with canceled: the start revision was compacted up to this
+  std::string cancel_reason;
+  std::vector<WatchEvent> events;
+};
+// Decodes one stream message; an {"error": ...} message becomes its Status.
+Result<WatchMessage> DecodeWatchMessage(const nlohmann::json& message);
 
 }  // namespace dm::etcd::gateway

@@ -173,5 +173,39 @@ TEST(GatewayJsonTest, StatusResponse) {
   EXPECT_EQ(status->raft_index, 4);
 }
 
+TEST(GatewayJsonTest, WatchCreateSendsStartRevisionOnlyWhenSet) {
+  EXPECT_EQ(WatchCreateRequest("a", "b", 0), json({{"create_request", {{"key", "YQ=="}, {"range_end", "Yg=="}}}}));
+  EXPECT_EQ(WatchCreateRequest("a", "", 12),
+            json({{"create_request", {{"key", "YQ=="}, {"start_revision", "12"}}}}));
+}
+
+// Captured from etcd 3.4.23: creation, then puts (type absent) and a delete.
+TEST(GatewayJsonTest, WatchMessagesDecodeEvents) {
+  auto created = DecodeWatchMessage(Parse(R"({"result":{"header":{"revision":"4"},"created":true}})"));
+  ASSERT_TRUE(created.ok());
+  EXPECT_TRUE(created->created);
+  EXPECT_EQ(created->revision, 4);
+  EXPECT_TRUE(created->events.empty());
+  auto events = DecodeWatchMessage(Parse(
+      R"({"result":{"header":{"revision":"4"},"events":[{"kv":{"key":"YQ==","create_revision":"2","mod_revision":"2",)"
+      R"("version":"1","value":"MQ=="}},{"type":"DELETE","kv":{"key":"YQ==","mod_revision":"4"}}]}})"));
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->events.size(), 2u);
+  EXPECT_EQ(events->events[0].type, WatchEvent::Type::kPut);
+  EXPECT_EQ(events->events[0].kv.value, "1");
+  EXPECT_EQ(events->events[1].type, WatchEvent::Type::kDelete);
+  EXPECT_EQ(events->events[1].kv.mod_revision, 4);
+  EXPECT_EQ(DecodeWatchMessage(Parse(R"({"result":{"events":[{"type":"NOPE","kv":{}}]}})")).status().code(),
+            StatusCode::kCorruption);
+}
+
+TEST(GatewayJsonTest, WatchOfACompactedRevisionIsCanceled) {
+  auto canceled = DecodeWatchMessage(
+      Parse(R"({"result":{"header":{"raft_term":"2"},"canceled":true,"compact_revision":"3"}})"));
+  ASSERT_TRUE(canceled.ok());
+  EXPECT_TRUE(canceled->canceled);
+  EXPECT_EQ(canceled->compact_revision, 3);
+}
+
 }  // namespace
 }  // namespace dm::etcd::gateway

@@ -78,6 +78,15 @@ struct TxnResult {
   int64_t revision = 0;
 };
 
+// One change seen by a watch. For kDelete, kv holds the key and the
+// deletion's revision (mod_revision) only.
+struct WatchEvent {
+  enum class Type { kPut, kDelete };
+
+  Type type = Type::kPut;
+  KeyValue kv;
+};
+
 // One member of the etcd cluster. A member added but not started yet has
 // no name and no client URLs.
 struct Member {
