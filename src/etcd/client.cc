@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
-
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 #include "etcd/gateway_json.h"
@@ -287,9 +286,7 @@ Result<std::chrono::seconds> Client::KeepAliveOnce(int64_t lease) {
   return std::chrono::seconds(ttl);
 }
 
-Status Client::RevokeLease(int64_t lease) {
-  return Call("/v3/lease/revoke", gateway::LeaseIdRequest(lease)).status();
-}
+Status Client::RevokeLease(int64_t lease) { return Call("/v3/lease/revoke", gateway::LeaseIdRequest(lease)).status(); }
 
 Result<std::vector<Member>> Client::ListMembers() {
   DM_ASSIGN_OR_RETURN(json response, Call("/v3/cluster/member/list", json::object()));

@@ -23,13 +23,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/status.h"
 #include "etcd/types.h"
@@ -135,8 +134,7 @@ class Client {
   // (re-read with GetPrefix and watch from its revision + 1), Unavailable
   // when no endpoint answers, or etcd's error for a watch it cancels.
   // REQUIRES: `on_event` does not call Watch on this thread.
-  Status Watch(std::string_view prefix, int64_t from_revision, const WatchCallback& on_event,
-               std::stop_token stop);
+  Status Watch(std::string_view prefix, int64_t from_revision, const WatchCallback& on_event, std::stop_token stop);
 
   // The endpoints as given, normalised to scheme://host:port.
   const std::vector<std::string>& endpoints() const { return endpoints_; }

@@ -121,9 +121,10 @@ TEST_F(ClientTest, TxnModRevisionAndValueCompares) {
 TEST_F(ClientTest, TxnRunsOpsOfTheTakenBranchInOrder) {
   ASSERT_TRUE(client_->Put("p/1", "a").ok());
   ASSERT_TRUE(client_->Put("p/2", "b").ok());
-  auto txn = client_->Txn({Compare::Exists("p/1")},
-                          {Op::GetPrefix("p/"), Op::DeletePrefix("p/"), Op::GetPrefix("p/"), Op::Put("q", "c"), Op::Get("q")},
-                          {Op::Put("never", "x")});
+  auto txn =
+      client_->Txn({Compare::Exists("p/1")},
+                   {Op::GetPrefix("p/"), Op::DeletePrefix("p/"), Op::GetPrefix("p/"), Op::Put("q", "c"), Op::Get("q")},
+                   {Op::Put("never", "x")});
   ASSERT_TRUE(txn.ok()) << txn.status().ToString();
   EXPECT_TRUE(txn->succeeded);
   ASSERT_EQ(txn->ranges.size(), 3u);
@@ -206,10 +207,13 @@ class WatchRecorder {
  public:
   WatchRecorder(Client& client, std::string prefix, int64_t from_revision)
       : thread_([this, &client, prefix, from_revision](std::stop_token stop) {
-          result_ = client.Watch(prefix, from_revision, [this](const WatchEvent& event) {
-            std::lock_guard lock(mu_);
-            events_.push_back(event);
-          }, stop);
+          result_ = client.Watch(
+              prefix, from_revision,
+              [this](const WatchEvent& event) {
+                std::lock_guard lock(mu_);
+                events_.push_back(event);
+              },
+              stop);
         }) {}
 
   std::vector<WatchEvent> events() {

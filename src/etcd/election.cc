@@ -26,8 +26,8 @@ Result<bool> Election::Step() {
   DM_RETURN_IF_ERROR(RenewLease());
   // Create the key when missing; either way read it back, so a key we wrote
   // in an earlier step (still on our lease) is recognised as ours.
-  DM_ASSIGN_OR_RETURN(TxnResult txn, client_.Txn({Compare::Missing(key_)}, {Op::Put(key_, value_, lease_), Op::Get(key_)},
-                                                  {Op::Get(key_)}));
+  DM_ASSIGN_OR_RETURN(TxnResult txn, client_.Txn({Compare::Missing(key_)},
+                                                 {Op::Put(key_, value_, lease_), Op::Get(key_)}, {Op::Get(key_)}));
   const bool was_leader = leader_revision_ != 0;
   leader_revision_ = 0;
   if (!txn.ranges.empty() && !txn.ranges.front().kvs.empty()) {

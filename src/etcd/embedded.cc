@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -29,9 +30,11 @@ constexpr auto kServePollInterval = std::chrono::milliseconds(200);
 
 std::string JoinComma(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ",")); }
 
-bool IsLoopbackHttpUrl(std::string_view url) {
-  for (std::string_view prefix : {"http://127.", "http://localhost:", "http://[::1]:"}) {
-    if (url.starts_with(prefix)) return true;
+bool IsLoopbackUrl(std::string_view url, std::string_view scheme) {
+  if (!url.starts_with(scheme)) return false;
+  url.remove_prefix(scheme.size());
+  for (std::string_view host : {"127.", "localhost:", "[::1]:"}) {
+    if (url.starts_with(host)) return true;
   }
   return false;
 }
@@ -39,8 +42,8 @@ bool IsLoopbackHttpUrl(std::string_view url) {
 Result<std::string> FindBinary(const std::string& configured) {
   if (!configured.empty()) {
     if (access(configured.c_str(), X_OK) != 0) {
-      return Status::FailedPrecondition(fmt::format("etcd binary '{}' is not executable: {}", configured,
-                                                    std::strerror(errno)));
+      return Status::FailedPrecondition(
+          fmt::format("etcd binary '{}' is not executable: {}", configured, std::strerror(errno)));
     }
     return configured;
   }
@@ -56,14 +59,17 @@ Result<std::string> FindBinary(const std::string& configured) {
 Status Validate(const EmbeddedOptions& options) {
   if (options.name.empty()) return Status::InvalidArgument("embedded etcd needs a member name");
   if (options.data_dir.empty()) return Status::InvalidArgument("embedded etcd needs a data dir");
-  if (!IsLoopbackHttpUrl(options.client_url)) {
+  const bool tls = !options.tls.cert.empty();
+  const std::string_view scheme = tls ? "https://" : "http://";
+  if (!IsLoopbackUrl(options.client_url, scheme)) {
     return Status::InvalidArgument(
-        fmt::format("embedded etcd client URL '{}' must be http:// on a loopback address", options.client_url));
+        fmt::format("embedded etcd client URL '{}' must be {} on a loopback address", options.client_url, scheme));
   }
+  if (tls && options.tls.key.empty()) return Status::InvalidArgument("embedded etcd TLS needs a key with the cert");
   if (options.peer_urls.empty()) return Status::InvalidArgument("embedded etcd needs a peer URL");
   if (options.initial_cluster_state != "new" && options.initial_cluster_state != "existing") {
-    return Status::InvalidArgument(fmt::format("initial-cluster-state '{}' is neither 'new' nor 'existing'",
-                                               options.initial_cluster_state));
+    return Status::InvalidArgument(
+        fmt::format("initial-cluster-state '{}' is neither 'new' nor 'existing'", options.initial_cluster_state));
   }
   if (options.start_timeout <= std::chrono::milliseconds::zero()) {
     return Status::InvalidArgument("embedded etcd start timeout must be positive");
@@ -80,22 +86,36 @@ std::vector<std::string> EtcdArguments(const std::string& binary, const Embedded
     for (const std::string& url : advertise) entries.push_back(options.name + "=" + url);
     initial_cluster = JoinComma(entries);
   }
-  return {binary,
-          "--name=" + options.name,
-          "--data-dir=" + options.data_dir,
-          "--listen-client-urls=" + options.client_url,
-          "--advertise-client-urls=" + options.client_url,
-          "--listen-peer-urls=" + JoinComma(options.peer_urls),
-          "--initial-advertise-peer-urls=" + JoinComma(advertise),
-          "--initial-cluster=" + initial_cluster,
-          "--initial-cluster-state=" + options.initial_cluster_state,
-          "--auto-compaction-mode=" + options.auto_compaction_mode,
-          "--auto-compaction-retention=" + options.auto_compaction_retention,
-          fmt::format("--quota-backend-bytes={}", options.quota_backend_bytes),
-          fmt::format("--max-txn-ops={}", options.max_txn_ops),
-          fmt::format("--max-request-bytes={}", options.max_request_bytes),
-          "--logger=zap",
-          "--log-outputs=stderr"};
+  std::vector<std::string> args = {binary,
+                                   "--name=" + options.name,
+                                   "--data-dir=" + options.data_dir,
+                                   "--listen-client-urls=" + options.client_url,
+                                   "--advertise-client-urls=" + options.client_url,
+                                   "--listen-peer-urls=" + JoinComma(options.peer_urls),
+                                   "--initial-advertise-peer-urls=" + JoinComma(advertise),
+                                   "--initial-cluster=" + initial_cluster,
+                                   "--initial-cluster-state=" + options.initial_cluster_state,
+                                   "--auto-compaction-mode=" + options.auto_compaction_mode,
+                                   "--auto-compaction-retention=" + options.auto_compaction_retention,
+                                   fmt::format("--quota-backend-bytes={}", options.quota_backend_bytes),
+                                   fmt::format("--max-txn-ops={}", options.max_txn_ops),
+                                   fmt::format("--max-request-bytes={}", options.max_request_bytes),
+                                   "--logger=zap",
+                                   "--log-outputs=stderr"};
+  if (!options.tls.cert.empty()) {
+    const bool https_peers = std::any_of(options.peer_urls.begin(), options.peer_urls.end(),
+                                         [](const std::string& url) { return url.starts_with("https://"); });
+    for (std::string_view side : {"", "peer-"}) {
+      if (!side.empty() && !https_peers) continue;
+      args.push_back(fmt::format("--{}cert-file={}", side, options.tls.cert));
+      args.push_back(fmt::format("--{}key-file={}", side, options.tls.key));
+      if (!options.tls.ca.empty()) {
+        args.push_back(fmt::format("--{}trusted-ca-file={}", side, options.tls.ca));
+        args.push_back(fmt::format("--{}client-cert-auth", side));
+      }
+    }
+  }
+  return args;
 }
 
 std::string DescribeWaitStatus(int status) {
@@ -151,8 +171,9 @@ Status EmbeddedEtcd::Spawn(EmbeddedOptions options) {
     supervisor_.join();
     return Status::Unavailable(fmt::format("cannot fork etcd: {}", std::strerror(error)));
   }
-  log::Info("embedded etcd started", {{"name", options_.name}, {"pid", pid_}, {"client-url", options_.client_url},
-                                      {"data-dir", options_.data_dir}});
+  log::Info(
+      "embedded etcd started",
+      {{"name", options_.name}, {"pid", pid_}, {"client-url", options_.client_url}, {"data-dir", options_.data_dir}});
   return Status::OK();
 }
 
@@ -210,6 +231,7 @@ void EmbeddedEtcd::Supervise(std::vector<std::string> argv, int log_fd, pid_t pa
 Status EmbeddedEtcd::WaitUntilServing() {
   ClientOptions client_options;
   client_options.endpoints = {options_.client_url};
+  client_options.tls = options_.tls;
   client_options.request_timeout = std::chrono::seconds(1);
   DM_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Create(std::move(client_options)));
   const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "etcd/client.h"
 
 namespace dm::etcd {
 
@@ -36,7 +37,8 @@ struct EmbeddedOptions {
   std::string name;      // --name, unique in the cluster
   std::string data_dir;  // --data-dir, created when missing; also holds etcd.log
   // --listen-client-urls and --advertise-client-urls: one loopback URL,
-  // "http://127.0.0.1:PORT"; dm-master is the only direct client.
+  // "http://127.0.0.1:PORT" ("https://" with tls); dm-master is the only
+  // direct client.
   std::string client_url;
   std::vector<std::string> peer_urls;            // --listen-peer-urls
   std::vector<std::string> advertise_peer_urls;  // --initial-advertise-peer-urls; empty: peer_urls
@@ -48,6 +50,11 @@ struct EmbeddedOptions {
   int64_t quota_backend_bytes = int64_t{2} << 30;
   uint64_t max_txn_ops = 2048;
   uint64_t max_request_bytes = 1572864;
+  // DM's ssl-ca / ssl-cert / ssl-key. With a cert, the client URL must be
+  // https:// (--cert-file, --key-file) and https:// peer URLs use it too
+  // (--peer-*); with a CA as well, clients and peers must present a
+  // certificate it signed (--client-cert-auth). Empty: plain http.
+  ClientTlsOptions tls;
   // How long WaitUntilServing()/Start() wait for the member to serve.
   std::chrono::milliseconds start_timeout{std::chrono::seconds(60)};
 };
@@ -101,11 +108,11 @@ class EmbeddedEtcd {
   EmbeddedOptions options_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
-  pid_t pid_ = 0;            // GUARDED_BY(mu_)
-  bool forked_ = false;      // GUARDED_BY(mu_): the supervisor finished fork()
-  bool exited_ = false;      // GUARDED_BY(mu_): the child was reaped
-  int fork_errno_ = 0;       // GUARDED_BY(mu_)
-  int wait_status_ = 0;      // GUARDED_BY(mu_)
+  pid_t pid_ = 0;        // GUARDED_BY(mu_)
+  bool forked_ = false;  // GUARDED_BY(mu_): the supervisor finished fork()
+  bool exited_ = false;  // GUARDED_BY(mu_): the child was reaped
+  int fork_errno_ = 0;   // GUARDED_BY(mu_)
+  int wait_status_ = 0;  // GUARDED_BY(mu_)
   std::thread supervisor_;
 };
 

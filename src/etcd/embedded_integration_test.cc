@@ -128,7 +128,9 @@ TEST(EmbeddedEtcdTest, ClusterGrowsAndSurvivesALostMember) {
   // etcd refuses a new member ("unhealthy cluster", Unavailable) until all
   // members have been connected for 5 s.
   Result<Member> added = Status::Unavailable("not tried");
-  EXPECT_TRUE(WaitFor([&] { return (added = client->AddMember(options[3].peer_urls)).status().code() != StatusCode::kUnavailable; }, 20s));
+  EXPECT_TRUE(WaitFor(
+      [&] { return (added = client->AddMember(options[3].peer_urls)).status().code() != StatusCode::kUnavailable; },
+      20s));
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_NE(added->id, 0u);
   options[3].initial_cluster = initial_cluster + ",m3=" + options[3].peer_urls[0];
@@ -154,8 +156,7 @@ TEST(EmbeddedEtcdTest, ClusterGrowsAndSurvivesALostMember) {
   ASSERT_EQ(kill(members[0].pid(), SIGKILL), 0);
   ASSERT_TRUE(WaitFor([&] { return !members[0].Alive(); }, 10s));
   Status put = Status::OK();
-  EXPECT_TRUE(WaitFor([&] { return (put = client->Put("after", "one lost").status()).ok(); }, 15s))
-      << put.ToString();
+  EXPECT_TRUE(WaitFor([&] { return (put = client->Put("after", "one lost").status()).ok(); }, 15s)) << put.ToString();
   auto after = client->Get("after");
   ASSERT_TRUE(after.ok() && after->has_value()) << after.status().ToString();
   EXPECT_EQ((*after)->value, "one lost");
@@ -172,6 +173,66 @@ TEST(EmbeddedEtcdTest, ClusterGrowsAndSurvivesALostMember) {
   ASSERT_TRUE(removed.ok()) << removed.ToString();
   EXPECT_EQ(client->ListMembers()->size(), 3u);
   EXPECT_EQ(client->RemoveMember(dead_id).code(), StatusCode::kNotFound);
+}
+
+// Writes ca.pem (a fresh CA) and node.pem/node-key.pem (signed by it, SAN
+// IP:127.0.0.1, no key-usage limits, so it serves as server and client
+// certificate) into `dir`, plus other-ca.pem, an unrelated CA.
+bool WriteCertificates(const std::string& dir) {
+  const std::string script =
+      "cd '" + dir + "' && " +
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=dm-etcd-ca && "
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout other-key.pem -out other-ca.pem -days 2 -subj /CN=other && "
+      "openssl req -newkey rsa:2048 -nodes -keyout node-key.pem -out node.csr -subj /CN=dm-etcd-node && "
+      "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
+      "openssl x509 -req -in node.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out node.pem -days 2 "
+      "-extfile san.ext";
+  return std::system(("(" + script + ") >/dev/null 2>&1").c_str()) == 0;
+}
+
+TEST(EmbeddedEtcdTest, TlsMemberServesClientsWithTheRightCertificates) {
+  dm::testutil::TempDir dir;
+  ASSERT_TRUE(WriteCertificates(dir.path()));
+  Ports ports(2);
+  EmbeddedOptions options = MemberOptions(dir.path(), "m0", ports[0], ports[1]);
+  options.client_url = "https://127.0.0.1:" + std::to_string(ports[0]);
+  options.tls = {dir.path() + "/ca.pem", dir.path() + "/node.pem", dir.path() + "/node-key.pem"};
+  EmbeddedEtcd etcd;
+  Status started = etcd.Start(options);
+  ASSERT_TRUE(started.ok()) << started.ToString();
+
+  ClientOptions client_options;
+  client_options.endpoints = {options.client_url};
+  client_options.tls = options.tls;
+  client_options.request_timeout = 3s;
+  auto client = Client::Connect(client_options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  ASSERT_TRUE((*client)->Put("secure", "yes").ok());
+  EXPECT_EQ((*client)->Get("secure")->value().value, "yes");
+
+  // A server certificate from another CA is refused, and so is a client
+  // without a certificate: neither call reaches etcd.
+  ClientOptions wrong_ca = client_options;
+  wrong_ca.tls.ca = dir.path() + "/other-ca.pem";
+  EXPECT_EQ(Client::Connect(wrong_ca).status().code(), StatusCode::kUnavailable);
+  ClientOptions no_cert = client_options;
+  no_cert.tls.cert.clear();
+  no_cert.tls.key.clear();
+  auto anonymous = Client::Connect(no_cert);
+  EXPECT_FALSE(anonymous.ok());
+  // Plain http to the TLS port gets no etcd answer either.
+  ClientOptions plain;
+  plain.endpoints = {LocalUrl(ports[0])};
+  plain.request_timeout = 3s;
+  EXPECT_FALSE(Client::Connect(plain).ok());
+}
+
+TEST(EmbeddedEtcdTest, TlsNeedsAnHttpsClientUrl) {
+  dm::testutil::TempDir dir;
+  EmbeddedOptions options = MemberOptions(dir.path(), "m0", 1, 2);
+  options.tls = {"", dir.path() + "/node.pem", dir.path() + "/node-key.pem"};
+  EmbeddedEtcd etcd;
+  EXPECT_EQ(etcd.Spawn(options).code(), StatusCode::kInvalidArgument);
 }
 
 // The child-process contract: when the process that started etcd is

@@ -31,7 +31,8 @@ class Ports {
     unsigned port = 0;
     while (fscanf(pipe, "%u", &port) == 1) ports_.push_back(static_cast<uint16_t>(port));
     pclose(pipe);
-    if (ports_.size() != static_cast<size_t>(count)) ADD_FAILURE() << "alloc-port.sh gave " << ports_.size() << " ports";
+    if (ports_.size() != static_cast<size_t>(count))
+      ADD_FAILURE() << "alloc-port.sh gave " << ports_.size() << " ports";
     ports_.resize(static_cast<size_t>(count), 1);
   }
   ~Ports() {

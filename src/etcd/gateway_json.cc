@@ -46,7 +46,8 @@ Result<std::string> StringField(const json& object, const char* name) {
 Result<std::string> BytesField(const json& object, const char* name) {
   DM_ASSIGN_OR_RETURN(std::string text, StringField(object, name));
   auto bytes = Base64Decode(text);
-  if (!bytes.ok()) return Status::Corruption(fmt::format("etcd answered '{}' that is {}", name, bytes.status().message()));
+  if (!bytes.ok())
+    return Status::Corruption(fmt::format("etcd answered '{}' that is {}", name, bytes.status().message()));
   return std::move(bytes).value();
 }
 
@@ -180,8 +181,7 @@ json PutRequest(std::string_view key, std::string_view value, int64_t lease) {
 
 json DeleteRangeRequest(std::string_view key, std::string_view range_end) { return KeyRange(key, range_end); }
 
-json TxnRequest(const std::vector<Compare>& compares, const std::vector<Op>& success,
-                const std::vector<Op>& failure) {
+json TxnRequest(const std::vector<Compare>& compares, const std::vector<Op>& success, const std::vector<Op>& failure) {
   json compare_list = json::array();
   for (const Compare& compare : compares) compare_list.push_back(EncodeCompare(compare));
   return {{"compare", std::move(compare_list)}, {"success", EncodeOps(success)}, {"failure", EncodeOps(failure)}};

@@ -15,7 +15,8 @@ json Parse(std::string_view text) {
 
 TEST(GatewayJsonTest, PutEncodesBytesAsBase64AndLeaseAsString) {
   EXPECT_EQ(PutRequest("a", std::string("\0\xff", 2), 0), json({{"key", "YQ=="}, {"value", "AP8="}}));
-  EXPECT_EQ(PutRequest("a", "", 8691281286716872455), json({{"key", "YQ=="}, {"value", ""}, {"lease", "8691281286716872455"}}));
+  EXPECT_EQ(PutRequest("a", "", 8691281286716872455),
+            json({{"key", "YQ=="}, {"value", ""}, {"lease", "8691281286716872455"}}));
 }
 
 TEST(GatewayJsonTest, RangeSendsRangeEndOnlyForRanges) {
@@ -129,10 +130,12 @@ TEST(GatewayJsonTest, KeepAliveTtlAbsentMeansGone) {
 
 TEST(GatewayJsonTest, ErrorBodiesMapToStatusCodes) {
   Status not_found = ErrorStatus(
-      404, R"({"error":"etcdserver: requested lease not found","message":"etcdserver: requested lease not found","code":5})");
+      404,
+      R"({"error":"etcdserver: requested lease not found","message":"etcdserver: requested lease not found","code":5})");
   EXPECT_EQ(not_found.code(), StatusCode::kNotFound);
   EXPECT_EQ(not_found.message(), "etcdserver: requested lease not found");
-  Status bad = ErrorStatus(400, R"({"error":"etcdserver: key is not provided","message":"etcdserver: key is not provided","code":3})");
+  Status bad = ErrorStatus(
+      400, R"({"error":"etcdserver: key is not provided","message":"etcdserver: key is not provided","code":3})");
   EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.message(), "etcdserver: key is not provided");
   EXPECT_EQ(ErrorStatus(503, R"({"error":"etcdserver: no leader","code":14})").code(), StatusCode::kUnavailable);
@@ -144,9 +147,9 @@ TEST(GatewayJsonTest, ErrorBodiesMapToStatusCodes) {
 
 // Captured: member list of a one-member cluster and the answer to an add.
 TEST(GatewayJsonTest, MembersDecodeIdsAsUnsigned) {
-  auto members = DecodeMemberListResponse(Parse(
-      R"({"header":{"raft_term":"2"},"members":[{"ID":"882030360437913757","name":"e0",)"
-      R"("peerURLs":["http://127.0.0.1:21073"],"clientURLs":["http://127.0.0.1:21072"]}]})"));
+  auto members = DecodeMemberListResponse(
+      Parse(R"({"header":{"raft_term":"2"},"members":[{"ID":"882030360437913757","name":"e0",)"
+            R"("peerURLs":["http://127.0.0.1:21073"],"clientURLs":["http://127.0.0.1:21072"]}]})"));
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   ASSERT_EQ(members->size(), 1u);
   EXPECT_EQ((*members)[0].id, 882030360437913757ULL);
@@ -175,8 +178,7 @@ TEST(GatewayJsonTest, StatusResponse) {
 
 TEST(GatewayJsonTest, WatchCreateSendsStartRevisionOnlyWhenSet) {
   EXPECT_EQ(WatchCreateRequest("a", "b", 0), json({{"create_request", {{"key", "YQ=="}, {"range_end", "Yg=="}}}}));
-  EXPECT_EQ(WatchCreateRequest("a", "", 12),
-            json({{"create_request", {{"key", "YQ=="}, {"start_revision", "12"}}}}));
+  EXPECT_EQ(WatchCreateRequest("a", "", 12), json({{"create_request", {{"key", "YQ=="}, {"start_revision", "12"}}}}));
 }
 
 // Captured from etcd 3.4.23: creation, then puts (type absent) and a delete.
@@ -200,8 +202,8 @@ TEST(GatewayJsonTest, WatchMessagesDecodeEvents) {
 }
 
 TEST(GatewayJsonTest, WatchOfACompactedRevisionIsCanceled) {
-  auto canceled = DecodeWatchMessage(
-      Parse(R"({"result":{"header":{"raft_term":"2"},"canceled":true,"compact_revision":"3"}})"));
+  auto canceled =
+      DecodeWatchMessage(Parse(R"({"result":{"header":{"raft_term":"2"},"canceled":true,"compact_revision":"3"}})"));
   ASSERT_TRUE(canceled.ok());
   EXPECT_TRUE(canceled->canceled);
   EXPECT_EQ(canceled->compact_revision, 3);

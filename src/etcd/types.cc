@@ -4,9 +4,7 @@
 
 namespace dm::etcd {
 
-Compare Compare::Missing(std::string key) {
-  return {std::move(key), Target::kCreateRevision, Relation::kEqual, 0, {}};
-}
+Compare Compare::Missing(std::string key) { return {std::move(key), Target::kCreateRevision, Relation::kEqual, 0, {}}; }
 
 Compare Compare::Exists(std::string key) {
   return {std::move(key), Target::kCreateRevision, Relation::kNotEqual, 0, {}};
@@ -30,9 +28,7 @@ namespace {
 
 // etcd refuses an empty key; as clientv3 does, the empty prefix (every key)
 // starts at "\0".
-std::string PrefixStart(std::string_view prefix) {
-  return prefix.empty() ? std::string(1, '\0') : std::string(prefix);
-}
+std::string PrefixStart(std::string_view prefix) { return prefix.empty() ? std::string(1, '\0') : std::string(prefix); }
 
 }  // namespace
 

@@ -10,9 +10,7 @@ TEST(PrefixRangeEndTest, IncrementsTheLastByte) {
   EXPECT_EQ(PrefixRangeEnd("a"), "b");
 }
 
-TEST(PrefixRangeEndTest, DropsTrailingFfBytes) {
-  EXPECT_EQ(PrefixRangeEnd(std::string("a\xff\xff", 3)), "b");
-}
+TEST(PrefixRangeEndTest, DropsTrailingFfBytes) { EXPECT_EQ(PrefixRangeEnd(std::string("a\xff\xff", 3)), "b"); }
 
 TEST(PrefixRangeEndTest, EmptyOrAllFfMeansEveryKeyFromHere) {
   EXPECT_EQ(PrefixRangeEnd(""), std::string(1, '\0'));
