@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -47,6 +49,39 @@ struct Answer {
   bool ok() const { return error == httplib::Error::Success; }
 };
 
+// Keeps a write to a connection the peer closed (a TLS server that refused
+// our certificate after the handshake) from killing the process with
+// SIGPIPE: the signal is blocked on this thread for the duration of a call,
+// and one it raised is consumed before the mask is restored. dm does not
+// ignore SIGPIPE process-wide, and a library should not decide that.
+class SigpipeGuard {
+ public:
+  SigpipeGuard() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_mask_);
+  }
+  ~SigpipeGuard() {
+    sigset_t pending;
+    sigpending(&pending);
+    if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+      const timespec no_wait{};
+      sigtimedwait(&pipe_, nullptr, &no_wait);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
+  SigpipeGuard(const SigpipeGuard&) = delete;
+  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t old_mask_;
+  bool was_pending_ = false;
+};
+
 // Receives a reply body piece by piece; returning false stops reading.
 using BodyReceiver = std::function<bool(std::string_view)>;
 
@@ -60,6 +95,7 @@ using BodyReceiver = std::function<bool(std::string_view)>;
 // complete; a body cut short still fails, as JSON that does not parse.
 Answer Post(httplib::Client& http, std::string_view path, const std::string& body,
             const BodyReceiver& receive = nullptr) {
+  SigpipeGuard no_sigpipe;
   Answer answer;
   bool trailer_announced = false;
   httplib::Request request;

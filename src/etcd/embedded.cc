@@ -140,7 +140,12 @@ Status EmbeddedEtcd::Start(EmbeddedOptions options) {
 
 Status EmbeddedEtcd::Spawn(EmbeddedOptions options) {
   DM_RETURN_IF_ERROR(Validate(options));
-  if (supervisor_.joinable()) return Status::FailedPrecondition("embedded etcd is already running");
+  if (supervisor_.joinable()) {
+    // A child that exited (crashed, or failed to start) leaves its reaped
+    // supervisor behind; only a running one refuses a second start.
+    if (Alive()) return Status::FailedPrecondition("embedded etcd is already running");
+    supervisor_.join();
+  }
   DM_ASSIGN_OR_RETURN(std::string binary, FindBinary(options.binary));
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);

@@ -77,7 +77,7 @@ class EmbeddedEtcd {
   // InvalidArgument for bad options (no name, a non-loopback client URL, no
   // peer URL, a state other than new/existing), FailedPrecondition when no
   // etcd binary is found or a member is already running.
-  // REQUIRES: not running (a stopped EmbeddedEtcd may be started again).
+  // A stopped or exited member may be started again by the same object.
   Status Spawn(EmbeddedOptions options);
 
   // Waits until the member answers on its client URL, at most

@@ -80,6 +80,11 @@ TEST(EmbeddedEtcdTest, AChildThatExitsFailsStartWithItsLog) {
   EXPECT_NE(started.message().find("exited with status"), std::string::npos) << started.ToString();
   EXPECT_NE(started.message().find("never-heard-of"), std::string::npos) << started.ToString();
   EXPECT_FALSE(etcd.Alive());
+  // Once its options are fixed, the same object starts it.
+  options.auto_compaction_mode = "periodic";
+  Status fixed = etcd.Start(options);
+  EXPECT_TRUE(fixed.ok()) << fixed.ToString();
+  EXPECT_EQ(etcd.Spawn(options).code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(EmbeddedEtcdTest, BadOptionsAreRefusedBeforeSpawning) {
