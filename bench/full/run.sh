@@ -23,6 +23,8 @@
 # settings are the instances' own and unchanged between methods. Before each run
 # the target's sbtest (and dm_meta) are dropped and its binlogs reset (RESET
 # MASTER, only to bound disk use). Wall time covers dump and load together.
+# dm's load overlaps its dump: its "dump s" is the dump unit's own time and
+# "load s" what the load took after the dump had finished.
 # Peak RSS is /usr/bin/time -v "Maximum resident set size" of the dm-worker
 # process (for the peers: the larger of the dump and load processes).
 #
@@ -260,6 +262,7 @@ run_mariadb_dump() {
 
 # --- runs -------------------------------------------------------------------
 bench_start=$SECONDS
+loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)  # other jobs on the shared cores
 for ((i = 1; i <= REPEAT; i++)); do
   say "round $i of $REPEAT ($THREADS threads)"
   run_dm "$i"
@@ -298,8 +301,10 @@ report=$(
 summary="Data: sysbench oltp_read_write $TABLES tables x $ROWS rows = $total_rows rows, $data_mb MB of InnoDB data_length
 (MB/s is data_length / wall time)$dump_note. Chunks of $CHUNK_ROWS rows
 (mydumper -r, dm mydumpers.rows). MariaDB $mariadb_version, both instances on this machine with a
-$BUFFER_POOL buffer pool, binlog on (ROW) and written by the target in every run. Every result verified
-with dm-diff on sbtest.*: $verdict."
+$BUFFER_POOL buffer pool, binlog on (ROW) and written by the target in every run; load average
+$loadavg_start when the runs began (2 cores shared with other jobs). Every result verified
+with dm-diff on sbtest.*: $verdict. dm loads while its dump runs (docs/design/overlapped_full.md): its
+dump s is the dump unit's time, its load s the time the load took after the dump had finished."
 echo
 echo "$summary"
 echo

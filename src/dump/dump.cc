@@ -8,6 +8,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -121,6 +122,9 @@ Status DumpChunk(WorkState& st, mysql::Connection& conn, const ChunkTask& task) 
   }
   DM_RETURN_IF_ERROR(writer.Finish());
   report();
+  if (st.options->on_data_file_written) {
+    for (const DumpFile& file : writer.files()) st.options->on_data_file_written(file);
+  }
   bool table_done = st.chunks_remaining[task.table].fetch_sub(1) == 1;
   std::lock_guard<std::mutex> lock(st.mu);
   st.files.insert(st.files.end(), writer.files().begin(), writer.files().end());
@@ -189,6 +193,29 @@ Status PlanTable(mysql::Connection& conn, const DumpOptions& options, const Tabl
     tasks->push_back({index, std::move(cond)});
   }
   return Status::OK();
+}
+
+// Reorders tasks[first..] so that consecutive chunks belong to different
+// tables (the first chunk of every table, then every second, ...): an
+// overlapped load takes files in the order they finish, and loading two
+// chunks of one table at once makes them wait for each other (the table's
+// AUTO-INC lock, the same index pages).
+void InterleaveTables(size_t first, std::vector<ChunkTask>* tasks) {
+  std::vector<std::vector<ChunkTask>> per_table;
+  std::map<size_t, size_t> slot;  // table index -> per_table index
+  for (size_t i = first; i < tasks->size(); ++i) {
+    auto [it, added] = slot.try_emplace((*tasks)[i].table, per_table.size());
+    if (added) per_table.emplace_back();
+    per_table[it->second].push_back(std::move((*tasks)[i]));
+  }
+  tasks->resize(first);
+  for (size_t round = 0;; ++round) {
+    size_t before = tasks->size();
+    for (auto& chunks : per_table) {
+      if (round < chunks.size()) tasks->push_back(std::move(chunks[round]));
+    }
+    if (tasks->size() == before) break;
+  }
 }
 
 Result<std::string> ShowCreate(mysql::Connection& conn, std::string_view what, const std::string& name) {
@@ -311,6 +338,7 @@ Result<DumpResult> RunDump(const DumpOptions& options, std::stop_token stop, Pro
 
   mysql::Connection& first = snap.connections().front();
   DM_RETURN_IF_ERROR(WriteSchemaFiles(first, options, catalog, &result.files));
+  if (options.on_schema_files_written) options.on_schema_files_written();
 
   // Non-transactional tables first: the lock is held until they are done.
   const size_t n = catalog.tables.size();
@@ -318,7 +346,9 @@ Result<DumpResult> RunDump(const DumpOptions& options, std::stop_token stop, Pro
   st.chunks_remaining = std::make_unique<std::atomic<uint64_t>[]>(n);
   int64_t estimate = 0;
   int64_t total_tables = 0;
+  size_t nontransactional_tasks = 0;
   for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) nontransactional_tasks = st.tasks.size();
     for (size_t i = 0; i < n; ++i) {
       const TableInfo& t = catalog.tables[i];
       if (t.kind != ObjectKind::kTable || t.transactional != (pass == 1) || t.columns.empty()) continue;
@@ -329,6 +359,7 @@ Result<DumpResult> RunDump(const DumpOptions& options, std::stop_token stop, Pro
       estimate += static_cast<int64_t>(t.estimated_rows);
     }
   }
+  InterleaveTables(nontransactional_tasks, &st.tasks);
   int64_t completed_without_data = 0;
   for (const auto& t : catalog.tables) {
     if (t.kind == ObjectKind::kView) continue;

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -39,6 +40,8 @@ enum class Consistency : uint8_t {
 std::string_view ConsistencyName(Consistency c);
 Result<Consistency> ParseConsistency(std::string_view name);
 
+struct DumpFile;
+
 struct DumpOptions {
   // Upstream endpoint. The dump overrides charset (binary), time_zone
   // (+00:00) and sql_mode ('') for its sessions; other session variables
@@ -53,6 +56,13 @@ struct DumpOptions {
   std::string where;                 // extra row filter for every table (SQL)
   config::BlockAllowList block_allow_list;
   bool case_sensitive = false;  // task case-sensitive (block-allow-list matching)
+  // Observers for a load that runs while the dump does (the subtask's
+  // overlapped full mode). Called from dump threads, so they must be
+  // thread-safe and quick; either may be empty.
+  // Once every -schema-create and -schema file is written (before any data file).
+  std::function<void()> on_schema_files_written;
+  // For every data file once it is closed, with its final size.
+  std::function<void(const DumpFile&)> on_data_file_written;
 };
 
 // Adjusts options from a task's mydumper config: threads, rows,

@@ -3,6 +3,16 @@
 #include "mysql/quote.h"
 
 namespace dm::load {
+namespace {
+
+// Creates the meta schema and `table` (qualified) with `columns` when missing.
+Status CreateMetaTable(mysql::Connection& conn, const std::string& meta_schema, const std::string& table,
+                       std::string_view columns) {
+  DM_RETURN_IF_ERROR(conn.Execute("CREATE DATABASE IF NOT EXISTS " + mysql::QuoteIdentifier(meta_schema)));
+  return conn.Execute("CREATE TABLE IF NOT EXISTS " + table + " (\n" + std::string(columns) + ")");
+}
+
+}  // namespace
 
 LoaderCheckpoint::LoaderCheckpoint(std::string meta_schema, std::string task, std::string source_id)
     : meta_schema_(std::move(meta_schema)),
@@ -10,11 +20,9 @@ LoaderCheckpoint::LoaderCheckpoint(std::string meta_schema, std::string task, st
       table_(mysql::QualifiedName(meta_schema_, task + "_loader_checkpoint")) {}
 
 Status LoaderCheckpoint::Prepare(mysql::Connection& conn) const {
-  DM_RETURN_IF_ERROR(conn.Execute("CREATE DATABASE IF NOT EXISTS " + mysql::QuoteIdentifier(meta_schema_)));
   // DM's DDL (dm/loader/checkpoint.go), `offset` quoted since it is a keyword
   // in newer servers.
-  return conn.Execute("CREATE TABLE IF NOT EXISTS " + table_ +
-                      " (\n"
+  return CreateMetaTable(conn, meta_schema_, table_,
                       "  id char(32) NOT NULL,\n"
                       "  filename varchar(255) NOT NULL,\n"
                       "  cp_schema varchar(128) NOT NULL,\n"
@@ -23,8 +31,7 @@ Status LoaderCheckpoint::Prepare(mysql::Connection& conn) const {
                       "  end_pos bigint NOT NULL,\n"
                       "  create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
                       "  update_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
-                      "  UNIQUE KEY uk_id_f (id, filename)\n"
-                      ")");
+                      "  UNIQUE KEY uk_id_f (id, filename)\n");
 }
 
 Result<std::map<std::string, CheckpointRow>> LoaderCheckpoint::LoadAll(mysql::Connection& conn) const {
@@ -86,6 +93,49 @@ Status LoaderCheckpoint::SetOffset(mysql::Connection& conn, const std::string& f
 }
 
 Status LoaderCheckpoint::Remove(mysql::Connection& conn) const {
+  return conn.Execute("DELETE FROM " + table_ + " WHERE id = " + mysql::QuoteString(source_id_, conn.escaping()));
+}
+
+EarlyLoadRecord::EarlyLoadRecord(std::string meta_schema, std::string task, std::string source_id)
+    : meta_schema_(std::move(meta_schema)),
+      source_id_(std::move(source_id)),
+      table_(mysql::QualifiedName(meta_schema_, task + "_early_load")) {}
+
+Status EarlyLoadRecord::Prepare(mysql::Connection& conn) const {
+  return CreateMetaTable(conn, meta_schema_, table_,
+                      "  id char(32) NOT NULL,\n"
+                      "  cp_schema varchar(128) NOT NULL,\n"
+                      "  cp_table varchar(128) NOT NULL,\n"
+                      "  create_time timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+                      "  PRIMARY KEY (id, cp_schema, cp_table)\n");
+}
+
+Result<EarlyLoadRecord::State> EarlyLoadRecord::Load(mysql::Connection& conn) const {
+  DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT cp_schema, cp_table FROM " + table_ + " WHERE id = " +
+                                                mysql::QuoteString(source_id_, conn.escaping())));
+  State state;
+  for (auto& row : rows) {
+    std::string schema = row[0].value_or("");
+    std::string table = row[1].value_or("");
+    if (schema.empty() && table.empty()) {
+      state.started = true;
+    } else {
+      state.tables.emplace_back(std::move(schema), std::move(table));
+    }
+  }
+  return state;
+}
+
+Status EarlyLoadRecord::MarkStarted(mysql::Connection& conn) const { return AddTable(conn, "", ""); }
+
+Status EarlyLoadRecord::AddTable(mysql::Connection& conn, const std::string& schema, const std::string& table) const {
+  return conn.Execute("INSERT IGNORE INTO " + table_ + " (id, cp_schema, cp_table) VALUES (" +
+                      mysql::QuoteString(source_id_, conn.escaping()) + "," +
+                      mysql::QuoteString(schema, conn.escaping()) + "," + mysql::QuoteString(table, conn.escaping()) +
+                      ")");
+}
+
+Status EarlyLoadRecord::Clear(mysql::Connection& conn) const {
   return conn.Execute("DELETE FROM " + table_ + " WHERE id = " + mysql::QuoteString(source_id_, conn.escaping()));
 }
 

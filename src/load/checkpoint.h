@@ -72,4 +72,47 @@ class LoaderCheckpoint {
   std::string table_;
 };
 
+// `{meta-schema}.{task}_early_load` on the target (dm's own table, DM ignores
+// it; docs/formats/checkpoint_tables.md): which of a source's target tables
+// hold rows loaded before its dump finished (overlapped full mode,
+// docs/design/overlapped_full.md). A row with empty cp_schema and cp_table
+// marks that the source's load started on an unfinished dump; the other rows
+// name target tables the load created itself and may fill early. When the
+// process dies before the dump's `metadata` exists, that snapshot is lost:
+// the named tables are dropped and the checkpoint rows removed, and dump and
+// load start again.
+//
+// Thread-safety: immutable; methods may run concurrently on different
+// connections.
+class EarlyLoadRecord {
+ public:
+  // REQUIRES: source_id is at most 32 bytes.
+  EarlyLoadRecord(std::string meta_schema, std::string task, std::string source_id);
+
+  const std::string& table() const { return table_; }
+
+  // Creates the meta schema and the table when missing.
+  Status Prepare(mysql::Connection& conn) const;
+
+  struct State {
+    bool started = false;  // the marker row exists
+    std::vector<std::pair<std::string, std::string>> tables;  // target (schema, table)
+  };
+  Result<State> Load(mysql::Connection& conn) const;
+
+  // Writes the marker row (autocommit).
+  Status MarkStarted(mysql::Connection& conn) const;
+  // Records a target table created by this load (autocommit); must be
+  // committed before any row goes into it.
+  Status AddTable(mysql::Connection& conn, const std::string& schema, const std::string& table) const;
+  // Deletes every row of this source: the dump finished, or its lost rows
+  // were discarded.
+  Status Clear(mysql::Connection& conn) const;
+
+ private:
+  std::string meta_schema_;
+  std::string source_id_;
+  std::string table_;
+};
+
 }  // namespace dm::load

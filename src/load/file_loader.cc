@@ -86,7 +86,9 @@ class FileAttempt {
   // then applied.
   Status FlushBatch() {
     if (!batch_ || batch_->empty()) return Status::OK();
-    Status s = conn_->LoadDataLocal(batch_->Statement(verb_, job_.target), batch_->data());
+    std::string statement = batch_->Statement(verb_, job_.target);
+    if (job_.extra_columns != nullptr) statement += job_.extra_columns->assignments;
+    Status s = conn_->LoadDataLocal(statement, batch_->data());
     if (!s.ok()) {
       return std::move(s).WithContext(job_.file->path + ": LOAD DATA of the " + std::to_string(batch_->rows()) +
                                       " rows of the statements at byte offsets " + std::to_string(batch_begin_) +
@@ -189,7 +191,18 @@ class FileAttempt {
         InsertVerb this_verb = verb;
         if (verb == InsertVerb::kInsert && head.ignore) this_verb = InsertVerb::kIgnore;
         if (verb == InsertVerb::kInsert && head.kind == StatementKind::kReplace) this_verb = InsertVerb::kReplace;
-        Status s = conn_->Execute(RewriteInsert(stmt, head, this_verb, job_.target));
+        Status s;
+        if (job_.extra_columns != nullptr && !job_.extra_columns->empty()) {
+          auto rewritten = RewriteInsertWithExtraColumns(stmt, head, this_verb, job_.target, *job_.default_columns,
+                                                         *job_.extra_columns, options_.backslash_escapes);
+          if (!rewritten.ok()) {
+            return Status::InvalidArgument(At(file, begin) + ": " + rewritten.status().message())
+                .WithErrorCode(ErrorCode::kLoadUnitInvalidInsertSQL);
+          }
+          s = conn_->Execute(*rewritten);
+        } else {
+          s = conn_->Execute(RewriteInsert(stmt, head, this_verb, job_.target));
+        }
         if (!s.ok()) return std::move(s).WithContext(At(file, begin));
         last_good_end_ = end;
       }

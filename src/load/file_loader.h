@@ -12,6 +12,7 @@
 #include "load/load_data.h"
 #include "load/loader.h"
 #include "load/progress.h"
+#include "load/statement.h"
 
 namespace dm::load {
 
@@ -24,6 +25,11 @@ struct DataFileJob {
   // The target table's columns when its rows may go through LOAD DATA
   // (LoadOptions::load_data), else null. REQUIRES: outlives the call.
   const LoadDataColumns* load_data_columns = nullptr;
+  // Columns only the target has, added to every row; null or empty: none.
+  // `default_columns` lists the dump's columns ("`a`,`b`") for INSERTs
+  // without a column list. REQUIRES: both outlive the call.
+  const ExtraColumnsSql* extra_columns = nullptr;
+  const std::string* default_columns = nullptr;
 };
 
 // Applies `job.file` from its checkpointed offset to the end, in

@@ -25,9 +25,11 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "config/task_rules.h"
+#include "load/dump_feed.h"
 #include "load/dump_metadata.h"
 #include "load/progress.h"
 #include "mysql/connection.h"
@@ -46,6 +48,16 @@ struct TableName {
 using RouteFn = std::function<Result<TableName>(const TableName& source)>;
 // True when a source table should be loaded (block-allow list). Empty: all.
 using TableFilterFn = std::function<bool(const TableName& source)>;
+
+// A target column that only the target has, and the value every row of a
+// source table gets there (a route's extract-table/schema/source).
+struct ExtraColumn {
+  std::string column;
+  std::string value;
+};
+// The extra columns of a source table, in the order they are written. Must
+// be thread-safe. Empty function or result: none.
+using ExtraColumnsFn = std::function<std::vector<ExtraColumn>(const TableName& source)>;
 
 struct LoadOptions {
   // Target sessions. Unless set here, the loader adds
@@ -71,6 +83,11 @@ struct LoadOptions {
   bool keep_metadata_on_clean = false;
   RouteFn route;
   TableFilterFn filter;
+  // DM's extract columns: the target table of a source table with extra
+  // columns must exist with them (DM has the user create it; the load never
+  // creates it), its other columns being the dump's in order; every row
+  // gets the values, through INSERT and LOAD DATA alike.
+  ExtraColumnsFn extra_columns;
   // A data file is applied in transactions of at most this many statements
   // or bytes (whichever is reached first), each with its checkpoint update.
   size_t txn_max_statements = 16;
@@ -91,6 +108,16 @@ struct LoadOptions {
   // Rows sent by one LOAD DATA statement, at most (bounds memory per
   // connection).
   size_t load_data_batch_bytes = size_t{8} << 20;
+  // Overlapped full mode (docs/design/overlapped_full.md): the dump is still
+  // running and hands over its files through `feed`; null for a finished
+  // dump. REQUIRES with a feed: no checkpoint rows yet for this source.
+  DumpFeed* feed = nullptr;
+  // With `feed`: true when another source of the task may load into this
+  // target table. Only tables this load creates itself and no other source
+  // may share take rows before the dump has finished, since only those can
+  // be dropped again if the snapshot is lost; the others wait for the dump's
+  // end. Empty: no table is shared.
+  std::function<bool(const TableName& target)> shared_target;
 };
 
 struct LoadResult {

@@ -31,6 +31,8 @@ class Progress {
   // Called by the loader before loading: totals and what a restart had done.
   void Reset(uint64_t total_bytes, uint64_t finished_bytes);
   void SetMetaBinlog(std::string binlog, std::string gtid);
+  // More bytes to load: a running dump handed over another file.
+  void AddTotal(uint64_t bytes) { total_.fetch_add(bytes, std::memory_order_relaxed); }
   // Bytes of statements committed to the target.
   void AddFinished(uint64_t bytes) { finished_.fetch_add(bytes, std::memory_order_relaxed); }
 

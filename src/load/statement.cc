@@ -235,6 +235,82 @@ std::string RewriteInsert(std::string_view stmt, const StatementHead& head, Inse
   return out;
 }
 
+namespace {
+
+// The end of the quoted string or identifier that starts at `pos` (one past
+// its closing quote), or npos when it is not closed.
+size_t SkipQuoted(std::string_view s, size_t pos, bool backslash_escapes) {
+  const char quote = s[pos];
+  for (size_t i = pos + 1; i < s.size(); ++i) {
+    if (s[i] == '\\' && quote != '`' && backslash_escapes) {
+      ++i;
+    } else if (s[i] == quote) {
+      if (i + 1 < s.size() && s[i + 1] == quote) {
+        ++i;
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+Result<std::string> RewriteInsertWithExtraColumns(std::string_view stmt, const StatementHead& head, InsertVerb verb,
+                                                  std::string_view qualified_target, std::string_view default_columns,
+                                                  const ExtraColumnsSql& extra, bool backslash_escapes) {
+  std::string_view body = stmt.substr(head.name_end);
+  std::string out = RewriteInsert(stmt.substr(0, head.name_end), head, verb, qualified_target);
+  out.reserve(out.size() + body.size() + body.size() / 8);
+  size_t i = 0;
+  while (i < body.size() && IsSpace(body[i])) ++i;
+  if (i < body.size() && body[i] == '(') {
+    // The column list: copy it up to its closing parenthesis, then add ours.
+    size_t j = i + 1;
+    while (j < body.size() && body[j] != ')') {
+      j = body[j] == '`' ? SkipQuoted(body, j, false) : j + 1;
+      if (j == std::string_view::npos) return Status::InvalidArgument("INSERT column list is not closed");
+    }
+    if (j >= body.size()) return Status::InvalidArgument("INSERT column list is not closed");
+    out.append(body.substr(0, j)).append(extra.names).push_back(')');
+    i = j + 1;
+  } else {
+    out.append(" (").append(default_columns).append(extra.names).push_back(')');
+    i = 0;  // keeps the whitespace before VALUES
+  }
+  // The rows: each closing parenthesis at depth 1 ends one.
+  HeadLexer lex(body, i);
+  Token values = lex.Next();
+  if (values.type != Token::kWord || (values.text != "VALUES" && values.text != "VALUE")) {
+    return Status::InvalidArgument("INSERT without VALUES cannot take extra columns");
+  }
+  out.append(body.substr(i, values.end - i));
+  int depth = 0;
+  size_t copied = values.end;
+  for (size_t j = values.end; j < body.size();) {
+    char c = body[j];
+    if (c == '\'' || c == '"' || c == '`') {
+      j = SkipQuoted(body, j, backslash_escapes);
+      if (j == std::string_view::npos) return Status::InvalidArgument("INSERT row has an unclosed string");
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')') {
+      if (depth == 1) {
+        out.append(body.substr(copied, j - copied)).append(extra.values);
+        copied = j;
+      }
+      --depth;
+      if (depth < 0) return Status::InvalidArgument("INSERT rows have an unbalanced ')'");
+    }
+    ++j;
+  }
+  if (depth != 0) return Status::InvalidArgument("INSERT row is not closed");
+  out.append(body.substr(copied));
+  return out;
+}
+
 std::string RewriteCreate(std::string_view stmt, const StatementHead& head, std::string_view quoted_target) {
   std::string_view prefix = head.kind == StatementKind::kCreateDatabase   ? "CREATE DATABASE IF NOT EXISTS "
                             : head.kind == StatementKind::kCreateSequence ? "CREATE SEQUENCE "

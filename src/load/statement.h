@@ -61,6 +61,24 @@ enum class InsertVerb : uint8_t {
 std::string RewriteInsert(std::string_view stmt, const StatementHead& head, InsertVerb verb,
                           std::string_view qualified_target);
 
+// Extra columns every row of a statement gets (a route's extract-table,
+// extract-schema and extract-source), as SQL fragments.
+struct ExtraColumnsSql {
+  std::string names;   // ",`c_table`,`c_source`" (each quoted, each after a comma)
+  std::string values;  // ",'01','a'" (literals in the same order)
+  std::string assignments;  // " SET `c_table`='01',`c_source`='a'" (for LOAD DATA)
+  bool empty() const { return names.empty(); }
+};
+
+// RewriteInsert, with `extra.names` added to the column list and
+// `extra.values` to every row. A statement without a column list gets
+// `default_columns` ("`a`,`b`", the dump's columns in order) first.
+// InvalidArgument when the rows cannot be delimited (unclosed string or
+// parenthesis, no VALUES).
+Result<std::string> RewriteInsertWithExtraColumns(std::string_view stmt, const StatementHead& head, InsertVerb verb,
+                                                  std::string_view qualified_target, std::string_view default_columns,
+                                                  const ExtraColumnsSql& extra, bool backslash_escapes);
+
 // Returns "CREATE TABLE <target><body>" for a kCreateTable statement,
 // "CREATE SEQUENCE <target><body>" for kCreateSequence, or
 // "CREATE DATABASE IF NOT EXISTS <target><body>" for kCreateDatabase.

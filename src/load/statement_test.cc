@@ -25,6 +25,30 @@ TEST(StatementTest, ClassifiesDumpStatements) {
             "CREATE SEQUENCE `d`.`s` start with 1");
 }
 
+TEST(StatementTest, ExtraColumnsGoIntoTheColumnListAndEveryRow) {
+  const ExtraColumnsSql extra{",`c_table`,`c_source`", ",'01','a'", ""};
+  std::string stmt = "INSERT INTO `t` (`id`,`n`) VALUES\n(1,'x)''\\'(y'),\n(2,CONCAT('(',\")\")),(3,NULL);\n";
+  auto r = RewriteInsertWithExtraColumns(stmt, Head(stmt), InsertVerb::kReplace, "`d`.`t`", "", extra, true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r,
+            "REPLACE INTO `d`.`t` (`id`,`n`,`c_table`,`c_source`) VALUES\n(1,'x)''\\'(y','01','a'),\n"
+            "(2,CONCAT('(',\")\"),'01','a'),(3,NULL,'01','a');\n");
+  // No column list: the dump's columns come first.
+  stmt = "INSERT INTO t VALUES (1,'a\\\\'),(2,'b')";
+  r = RewriteInsertWithExtraColumns(stmt, Head(stmt), InsertVerb::kIgnore, "`d`.`t`", "`id`,`n`", extra, true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "INSERT IGNORE INTO `d`.`t` (`id`,`n`,`c_table`,`c_source`) VALUES (1,'a\\\\','01','a'),(2,'b','01','a')");
+  // Without backslash escapes a backslash ends nothing.
+  stmt = "INSERT INTO t (`a`) VALUES ('x\\'),(')')";
+  r = RewriteInsertWithExtraColumns(stmt, Head(stmt), InsertVerb::kInsert, "`d`.`t`", "", extra, false);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "INSERT INTO `d`.`t` (`a`,`c_table`,`c_source`) VALUES ('x\\','01','a'),(')','01','a')");
+  stmt = "INSERT INTO t (`a`) VALUES ('x)";
+  EXPECT_FALSE(RewriteInsertWithExtraColumns(stmt, Head(stmt), InsertVerb::kInsert, "`d`.`t`", "", extra, true).ok());
+  stmt = "INSERT INTO t (`a`) SELECT 1";
+  EXPECT_FALSE(RewriteInsertWithExtraColumns(stmt, Head(stmt), InsertVerb::kInsert, "`d`.`t`", "", extra, true).ok());
+}
+
 TEST(StatementTest, InsertHeadFindsTheTableName) {
   StatementHead h = Head("INSERT INTO `t``1` VALUES (1)");
   EXPECT_EQ(h.kind, StatementKind::kInsert);

@@ -7,12 +7,14 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/strings.h"
 #include "dump/dump.h"
 #include "filter/block_allow_list.h"
 #include "filter/table_router.h"
 #include "load/checkpoint.h"
 #include "load/dump_metadata.h"
 #include "load/loader.h"
+#include "mysql/quote.h"
 
 namespace dm::unit {
 namespace fs = std::filesystem;
@@ -103,11 +105,13 @@ Status SubTask::Run(std::stop_token stop) {
       status = RunFull(stop, /*keep_metadata=*/false);
       break;
     case config::TaskMode::kAll:
-      status = RunFull(stop, /*keep_metadata=*/true);
+      status = RefuseExtractColumnsInSync();
+      if (status.ok()) status = RunFull(stop, /*keep_metadata=*/true);
       if (status.ok()) status = RunSync(stop);
       break;
     case config::TaskMode::kIncremental:
-      status = RunSync(stop);
+      status = RefuseExtractColumnsInSync();
+      if (status.ok()) status = RunSync(stop);
       break;
     default:
       status = Status::FailedPrecondition(
@@ -132,67 +136,188 @@ Result<bool> SubTask::LoadHasStarted() {
 }
 
 Status SubTask::RunFull(std::stop_token stop, bool keep_metadata) {
-  const std::string dir = DumpDir();
-  const bool dump_complete = fs::exists(fs::path(dir) / "metadata");
+  const bool dump_complete = fs::exists(fs::path(DumpDir()) / "metadata");
+  DM_RETURN_IF_ERROR(SettleEarlyLoad(dump_complete));
   DM_ASSIGN_OR_RETURN(bool load_started, LoadHasStarted());
+  DM_ASSIGN_OR_RETURN(load::LoadOptions load_options, LoadOptionsForTask(keep_metadata));
+  if (!dump_complete && !load_started) return DumpAndLoad(stop, std::move(load_options));
 
-  for (const std::string& name : instance_.route_rules) {
-    const config::RouteRule& rule = task_.routes.at(name);
-    if (rule.extract_table || rule.extract_schema || rule.extract_source) {
-      return Status::FailedPrecondition(fmt::format(
-          "route rule '{}' uses extract-table/extract-schema/extract-source, which the load unit does not fill yet",
-          name));
-    }
-  }
-
-  if (!dump_complete && !load_started) {
-    SetUnit(UnitKind::kDump);
-    std::error_code ec;
-    fs::remove_all(dir, ec);  // an unfinished dump cannot be resumed
-    dump::DumpOptions options;
-    options.source = ToConnectionOptions(source_.from);
-    options.output_dir = dir;
-    options.case_sensitive = task_.case_sensitive;
-    if (!instance_.block_allow_list.empty()) {
-      options.block_allow_list = task_.block_allow_list.at(instance_.block_allow_list);
-    }
-    DM_RETURN_IF_ERROR(dump::ApplyMydumperConfig(instance_.resolved.mydumper, &options));
-    log::Info("dump unit starts", {{"task", task_.name}, {"source", source_.source_id}, {"dir", dir}});
-    DM_ASSIGN_OR_RETURN(dump::DumpResult dumped, dump::RunDump(options, stop, &dump_progress_));
-    log::Info("dump unit finished", {{"task", task_.name}, {"source", source_.source_id}, {"tables", dumped.tables},
-                                     {"rows", dumped.rows}, {"bytes", dumped.bytes},
-                                     {"binlog", fmt::format("({}, {})", dumped.position.file, dumped.position.pos)}});
-  } else {
-    log::Info("skipping dump: a finished dump or a started load exists", {{"task", task_.name},
-                                                                          {"source", source_.source_id}});
-  }
-
+  log::Info("skipping dump: a finished dump or a started load exists", {{"task", task_.name},
+                                                                        {"source", source_.source_id}});
   SetUnit(UnitKind::kLoad);
+  DM_ASSIGN_OR_RETURN(load::LoadResult loaded, load::RunLoad(load_options, stop, &load_progress_));
+  log::Info("load unit finished", {{"task", task_.name}, {"source", source_.source_id},
+                                   {"tables_created", loaded.tables_created}, {"files", loaded.files_loaded},
+                                   {"bytes", loaded.bytes_loaded}, {"already_complete", loaded.already_complete}});
+  return Status::OK();
+}
+
+Result<dump::DumpOptions> SubTask::DumpOptionsForTask() const {
+  dump::DumpOptions options;
+  options.source = ToConnectionOptions(source_.from);
+  options.output_dir = DumpDir();
+  options.case_sensitive = task_.case_sensitive;
+  if (!instance_.block_allow_list.empty()) {
+    options.block_allow_list = task_.block_allow_list.at(instance_.block_allow_list);
+  }
+  DM_RETURN_IF_ERROR(dump::ApplyMydumperConfig(instance_.resolved.mydumper, &options));
+  return options;
+}
+
+Result<load::LoadOptions> SubTask::LoadOptionsForTask(bool keep_metadata) const {
   std::vector<config::RouteRule> rules;
   for (const std::string& name : instance_.route_rules) rules.push_back(task_.routes.at(name));
-  DM_ASSIGN_OR_RETURN(filter::TableRouter router, filter::TableRouter::Create(rules, task_.case_sensitive));
+  DM_ASSIGN_OR_RETURN(filter::TableRouter routes, filter::TableRouter::Create(rules, task_.case_sensitive));
+  auto router = std::make_shared<const filter::TableRouter>(std::move(routes));
   load::LoadOptions options;
   options.target = ToConnectionOptions(task_.target_database);
   options.task = task_.name;
   options.source_id = source_.source_id;
   options.meta_schema = task_.meta_schema;
-  options.dump_dir = dir;
+  options.dump_dir = DumpDir();
   options.pool_size = instance_.resolved.loader.pool_size;
   options.on_duplicate = instance_.resolved.loader.on_duplicate_logical;
   options.case_sensitive = task_.case_sensitive;
   options.clean_dump_file = task_.clean_dump_file;
   options.keep_metadata_on_clean = keep_metadata;
-  if (!router.empty()) {
-    options.route = [router = std::move(router)](const load::TableName& source) -> Result<load::TableName> {
-      DM_ASSIGN_OR_RETURN(filter::TableName target, router.Route(source.schema, source.table));
+  if (!router->empty()) {
+    options.route = [router](const load::TableName& source) -> Result<load::TableName> {
+      DM_ASSIGN_OR_RETURN(filter::TableName target, router->Route(source.schema, source.table));
       return load::TableName{std::move(target.schema), std::move(target.table)};
     };
+    options.extra_columns = [router, source_id = source_.source_id](const load::TableName& source) {
+      std::vector<load::ExtraColumn> columns;
+      for (filter::ExtraColumn& c : router->ExtraColumns(source.schema, source.table, source_id)) {
+        columns.push_back({std::move(c.column), std::move(c.value)});
+      }
+      return columns;
+    };
   }
-  DM_ASSIGN_OR_RETURN(load::LoadResult loaded, load::RunLoad(options, stop, &load_progress_));
+  return options;
+}
+
+Status SubTask::DumpAndLoad(std::stop_token stop, load::LoadOptions load_options) {
+  const std::string dir = DumpDir();
+  DM_ASSIGN_OR_RETURN(dump::DumpOptions dump_options, DumpOptionsForTask());
+  DM_ASSIGN_OR_RETURN(load_options.shared_target, OtherSourcesMayLoadInto());
+  {
+    std::lock_guard lock(mu_);
+    stage_ = Stage::kRunning;
+    unit_ = UnitKind::kDump;
+    dump_started_ = true;
+    load_started_ = true;
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // an unfinished dump cannot be resumed
+  load::DumpFeed feed;
+  dump_options.on_schema_files_written = [&feed] { feed.SchemaReady(); };
+  dump_options.on_data_file_written = [&feed](const dump::DumpFile& f) {
+    feed.Add({f.name, f.schema, f.table, f.bytes});
+  };
+  load_options.feed = &feed;
+  // The dump stops with the subtask, or when the load failed.
+  std::stop_source dump_stop;
+  std::stop_callback forward(stop, [&dump_stop] { dump_stop.request_stop(); });
+  Status dump_status;
+  std::jthread dumper([&] {
+    log::Info("dump unit starts", {{"task", task_.name}, {"source", source_.source_id}, {"dir", dir}});
+    Result<dump::DumpResult> dumped = dump::RunDump(dump_options, dump_stop.get_token(), &dump_progress_);
+    if (dumped.ok()) {
+      log::Info("dump unit finished",
+                {{"task", task_.name}, {"source", source_.source_id}, {"tables", dumped->tables},
+                 {"rows", dumped->rows}, {"bytes", dumped->bytes},
+                 {"binlog", fmt::format("({}, {})", dumped->position.file, dumped->position.pos)}});
+      SetUnit(UnitKind::kLoad);
+    } else {
+      dump_status = dumped.status();
+    }
+    feed.Finish(dump_status);
+  });
+  Result<load::LoadResult> loaded = load::RunLoad(load_options, stop, &load_progress_);
+  if (!loaded.ok()) dump_stop.request_stop();
+  dumper.join();
+  if (!loaded.ok()) {
+    // A dump that failed by itself is the cause; a cancelled one stopped
+    // because the load failed (or the subtask was stopped).
+    if (!dump_status.ok() && dump_status.code() != StatusCode::kCancelled) return dump_status;
+    return loaded.status();
+  }
+  if (!dump_status.ok()) return dump_status;
   log::Info("load unit finished", {{"task", task_.name}, {"source", source_.source_id},
-                                   {"tables_created", loaded.tables_created}, {"files", loaded.files_loaded},
-                                   {"bytes", loaded.bytes_loaded}, {"already_complete", loaded.already_complete}});
+                                   {"tables_created", loaded->tables_created}, {"files", loaded->files_loaded},
+                                   {"bytes", loaded->bytes_loaded}, {"overlapped_with_dump", true}});
   return Status::OK();
+}
+
+Status SubTask::SettleEarlyLoad(bool dump_complete) {
+  DM_ASSIGN_OR_RETURN(mysql::Connection conn, mysql::Connection::Connect(ToConnectionOptions(task_.target_database)));
+  load::EarlyLoadRecord record(task_.meta_schema, task_.name, source_.source_id);
+  DM_RETURN_IF_ERROR(record.Prepare(conn));
+  DM_ASSIGN_OR_RETURN(load::EarlyLoadRecord::State state, record.Load(conn));
+  if (!state.started && state.tables.empty()) return Status::OK();
+  // The dump finished before the process stopped: its rows stand and the
+  // load resumes from its checkpoint.
+  if (dump_complete) return record.Clear(conn);
+  std::string dropped;
+  for (const auto& [schema, table] : state.tables) dropped += (dropped.empty() ? "" : ", ") + mysql::QualifiedName(schema, table);
+  log::Warn("the load had started on a dump that never finished: that snapshot is lost, so the tables the load "
+            "created are dropped and dump and load start again",
+            {{"task", task_.name}, {"source", source_.source_id}, {"dropped", dropped}});
+  // The record is cleared last: a kill before that repeats the whole step.
+  for (const auto& [schema, table] : state.tables) {
+    DM_RETURN_IF_ERROR(conn.Execute("DROP TABLE IF EXISTS " + mysql::QualifiedName(schema, table)));
+  }
+  load::LoaderCheckpoint checkpoint(task_.meta_schema, task_.name, source_.source_id);
+  DM_RETURN_IF_ERROR(checkpoint.Prepare(conn));
+  DM_RETURN_IF_ERROR(checkpoint.Remove(conn));
+  std::error_code ec;
+  fs::remove_all(DumpDir(), ec);
+  if (ec) {
+    return Status::Internal(fmt::format("cannot remove the unfinished dump {}: {}", DumpDir(), ec.message()))
+        .WithErrorCode(ErrorCode::kDumpWriteFile);
+  }
+  return record.Clear(conn);
+}
+
+Result<std::function<bool(const load::TableName&)>> SubTask::OtherSourcesMayLoadInto() const {
+  struct Other {
+    filter::BlockAllowList block_allow;
+    filter::TableRouter router;
+    std::vector<config::RouteRule> rules;
+  };
+  auto others = std::make_shared<std::vector<Other>>();
+  for (const config::MySQLInstance& other : task_.mysql_instances) {
+    if (other.source_id == instance_.source_id) continue;
+    Other o;
+    if (!other.block_allow_list.empty()) {
+      DM_ASSIGN_OR_RETURN(o.block_allow, filter::BlockAllowList::Create(task_.block_allow_list.at(other.block_allow_list),
+                                                                        task_.case_sensitive));
+    }
+    for (const std::string& name : other.route_rules) o.rules.push_back(task_.routes.at(name));
+    DM_ASSIGN_OR_RETURN(o.router, filter::TableRouter::Create(o.rules, task_.case_sensitive));
+    others->push_back(std::move(o));
+  }
+  const bool case_sensitive = task_.case_sensitive;
+  return std::function<bool(const load::TableName&)>([others, case_sensitive](const load::TableName& target) {
+    auto same = [case_sensitive](std::string_view a, std::string_view b) {
+      return case_sensitive ? a == b : EqualsIgnoreCase(a, b);
+    };
+    for (const Other& o : *others) {
+      // A rule naming this target (an empty target-table keeps table names,
+      // an empty target-schema keeps schema names: either may match).
+      for (const config::RouteRule& rule : o.rules) {
+        if ((rule.target_schema.empty() || same(rule.target_schema, target.schema)) &&
+            (rule.target_table.empty() || same(rule.target_table, target.table))) {
+          return true;
+        }
+      }
+      // An upstream table of the same name that the other source keeps.
+      if (!o.block_allow.Match(target.schema, target.table)) continue;
+      auto theirs = o.router.Route(target.schema, target.table);
+      if (!theirs.ok() || (same(theirs->schema, target.schema) && same(theirs->table, target.table))) return true;
+    }
+    return false;
+  });
 }
 
 Result<std::function<bool(const filter::TableName&)>> SubTask::OtherSourcesMerge() const {
@@ -228,6 +353,19 @@ Result<std::function<bool(const filter::TableName&)>> SubTask::OtherSourcesMerge
         }
         return false;
       });
+}
+
+Status SubTask::RefuseExtractColumnsInSync() const {
+  for (const std::string& name : instance_.route_rules) {
+    const config::RouteRule& rule = task_.routes.at(name);
+    if (rule.extract_table || rule.extract_schema || rule.extract_source) {
+      return Status::FailedPrecondition(fmt::format(
+          "route rule '{}' uses extract-table/extract-schema/extract-source, which the sync unit does not fill yet "
+          "(task-mode full fills them)",
+          name));
+    }
+  }
+  return Status::OK();
 }
 
 Status SubTask::RunSync(std::stop_token stop) {

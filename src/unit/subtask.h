@@ -3,10 +3,18 @@
 // (full: Dump+Load). Progress and errors are readable from other threads at
 // any time for query-status and /metrics.
 //
-// Restart safety (as DM): a finished dump directory (its `metadata` exists)
-// is never dumped again; a load that has checkpoint rows resumes from them;
-// an unfinished dump directory is discarded and dumped afresh, since a
-// snapshot cannot be resumed.
+// The load runs while the dump does (docs/design/overlapped_full.md): it
+// creates the tables once the dump's schema files exist and loads each data
+// file as soon as the dump has closed it, into tables it created itself and
+// no other source shares; other tables' files wait for the dump's end.
+//
+// Restart safety: a finished dump directory (its `metadata` exists) is never
+// dumped again, and a load that has checkpoint rows resumes from them (as
+// DM). An unfinished dump directory is discarded and dumped afresh, since a
+// snapshot cannot be resumed; when a load had started on it, the rows of
+// that lost snapshot are discarded with it (the tables the load created are
+// dropped, its checkpoint rows removed: see load::EarlyLoadRecord), and dump
+// and load start again.
 #pragma once
 
 #include <functional>
@@ -19,7 +27,9 @@
 #include "common/status.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
+#include "dump/dump.h"
 #include "dump/progress.h"
+#include "load/loader.h"
 #include "load/progress.h"
 #include "mysql/connection.h"
 #include "sync/syncer.h"
@@ -76,7 +86,21 @@ class SubTask {
   // Dump and load; with `keep_metadata` the dump's `metadata` survives
   // clean-dump-file, since sync starts from it.
   Status RunFull(std::stop_token stop, bool keep_metadata);
+  // A fresh dump with the load running alongside it.
+  Status DumpAndLoad(std::stop_token stop, load::LoadOptions load_options);
+  Result<dump::DumpOptions> DumpOptionsForTask() const;
+  Result<load::LoadOptions> LoadOptionsForTask(bool keep_metadata) const;
+  // Settles a load that started while the dump ran (load::EarlyLoadRecord):
+  // when the dump never finished, drops the tables that load created,
+  // removes its checkpoint rows and the dump directory.
+  Status SettleEarlyLoad(bool dump_complete);
+  // True for a target table that another instance of the task may load
+  // into (its routes or identity can produce that name); conservative.
+  Result<std::function<bool(const load::TableName&)>> OtherSourcesMayLoadInto() const;
   Status RunSync(std::stop_token stop);
+  // FailedPrecondition naming a route rule with extract columns: the load
+  // fills them, the sync unit does not yet.
+  Status RefuseExtractColumnsInSync() const;
   // Whether another instance of the task replicates an upstream table into
   // the same target (see SyncerOptions::merged_by_other_sources).
   Result<std::function<bool(const filter::TableName&)>> OtherSourcesMerge() const;

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A two-source, sharded `task-mode: full` task through routes and a
-# block-allow-list, run by a standalone dm-worker that is killed with -9 once
-# during the dump and once during the load; the rerun must finish with a
-# target equal to the upstreams row by row (dm-diff), the ignored table absent
-# and query-status served while it runs.
+# block-allow-list, run by a standalone dm-worker that is killed with -9 in the
+# overlapped phase (a table already loaded from a dump that is still running,
+# docs/design/overlapped_full.md), then once during the dump and once during
+# the load; the rerun must finish with a target equal to the upstreams row by
+# row (dm-diff), the lost snapshot's rows gone, the ignored table absent and
+# query-status served while it runs.
 source "$(dirname "$0")/../_utils/lib.sh"
 use_shared_mariadb
 work=$(mktemp -d)
@@ -11,7 +13,7 @@ db="fs_$$_$RANDOM"
 cleanup() {
   kill -9 $(jobs -p) 2>/dev/null || true
   sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_a; DROP DATABASE IF EXISTS ${db}_b" || true
-  sql "$down_port" -e "DROP DATABASE IF EXISTS ${db}; DROP DATABASE IF EXISTS ${db}_meta" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS ${db}; DROP DATABASE IF EXISTS ${db}_own; DROP DATABASE IF EXISTS ${db}_meta" || true
   cleanup_ports
   rm -rf "$work"
 }
@@ -26,6 +28,7 @@ done
 table_sql='(id BIGINT PRIMARY KEY, shard CHAR(1) NOT NULL, amount DECIMAL(12,2), note VARCHAR(200), payload VARBINARY(64))'
 sql "$up_port" -e "CREATE TABLE ${db}_a.orders_1 $table_sql; CREATE TABLE ${db}_a.orders_2 $table_sql;
   CREATE TABLE ${db}_b.orders_3 $table_sql; CREATE TABLE ${db}_a.tmp_log (id INT PRIMARY KEY);
+  CREATE TABLE ${db}_a.customers $table_sql;
   INSERT INTO ${db}_a.tmp_log VALUES (1);"
 fill() {  # fill SCHEMA TABLE FIRST_ID COUNT
   sql "$up_port" -D "$1" -e "INSERT INTO $1.$2 SELECT $3 + seq, '${1: -1}', (seq % 100000) / 100 - 500,
@@ -34,6 +37,8 @@ fill() {  # fill SCHEMA TABLE FIRST_ID COUNT
 fill "${db}_a" orders_1 0 150000
 fill "${db}_a" orders_2 1000000 150000
 fill "${db}_b" orders_3 2000000 150000
+# Only src-a loads into ${db}_own.customers: it takes rows while the dump runs.
+fill "${db}_a" customers 3000000 60000
 
 for shard in a b; do
   cat >"$work/source-$shard.yaml" <<YAML
@@ -53,15 +58,16 @@ target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$p
 routes:
   merge-orders: {schema-pattern: "${db}_*", table-pattern: "orders_*", target-schema: "$db", target-table: "orders"}
   merge-schema: {schema-pattern: "${db}_*", target-schema: "$db"}
+  own-customers: {schema-pattern: "${db}_a", table-pattern: "customers", target-schema: "${db}_own"}
 block-allow-list:
   only-a: {do-dbs: ["${db}_a"], ignore-tables: [{db-name: "${db}_a", tbl-name: "tmp_log"}]}
   only-b: {do-dbs: ["${db}_b"]}
 mydumpers:
-  small: {threads: 2, rows: 20000}
+  small: {threads: 2, rows: 10000}
 loaders:
   slow: {pool-size: 2, dir: "$work/dump"}
 mysql-instances:
-  - {source-id: "src-a", block-allow-list: "only-a", route-rules: ["merge-orders", "merge-schema"],
+  - {source-id: "src-a", block-allow-list: "only-a", route-rules: ["merge-orders", "merge-schema", "own-customers"],
      mydumper-config-name: "small", loader-config-name: "slow"}
   - {source-id: "src-b", block-allow-list: "only-b", route-rules: ["merge-orders", "merge-schema"],
      mydumper-config-name: "small", loader-config-name: "slow"}
@@ -89,8 +95,23 @@ kill_in() {
   fail "the worker never reached a running $1 unit (or finished before it could be killed)"
 }
 
+# Killed right after a file of the early table was committed, dump unfinished.
+DM_CRASH_POINT=load.early-file-done run_worker
+set +e
+wait_exit "$worker_pid" 120
+code=$?
+set -e
+[ "$code" -eq 137 ] || fail "the crash point in the overlapped phase did not kill the worker (exit $code)"
+[ ! -e "$work/dump/$db.src-a/metadata" ] || fail "the dump of src-a finished before the kill"
+early=$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_own.customers")
+[ "$early" -gt 0 ] || fail "no rows were loaded before the dump finished"
+# Rows of the lost snapshot that the upstream no longer has must not survive.
+sql "$up_port" -e "DELETE FROM ${db}_a.customers WHERE id % 7 = 0; UPDATE ${db}_a.customers SET note = 'changed' WHERE id % 5 = 0"
+pass "killed -9 in the overlapped phase with $early rows of an unfinished dump on the target"
+
 run_worker
 kill_in Dump
+grep -q 'dump that never finished' "$work/worker.log" || fail "the rerun did not discard the lost snapshot's rows"
 grep -q '"sources"' "$work/status.json" && grep -q '"subTaskStatus"' "$work/status.json" ||
   fail "query-status body lacks DM's fields: $(cat "$work/status.json")"
 pass "query-status served during the dump; killed -9 mid-dump"
@@ -105,6 +126,10 @@ pass "the final run finished with exit 0"
 
 "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source-a.yaml" --source "$work/source-b.yaml" ||
   fail "the merged target differs from the shards"
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_own.customers")" = \
+  "$(sql "$up_port" -e "SELECT COUNT(*) FROM ${db}_a.customers")" ] || fail "customers lost or kept rows"
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_meta.\`${db}_early_load\`")" = 0 ] ||
+  fail "the early-load record was not cleared"
 [ "$(sql "$down_port" -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='$db'")" = 1 ] ||
   fail "the target has tables besides the merged one (tmp_log must be filtered out)"
 left=$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_meta.\`${db}_loader_checkpoint\` WHERE \`offset\` < end_pos")
