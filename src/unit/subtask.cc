@@ -279,16 +279,11 @@ Status SubTask::SettleEarlyLoad(bool dump_complete) {
   return record.Clear(conn);
 }
 
-Result<std::function<bool(const load::TableName&)>> SubTask::OtherSourcesMayLoadInto() const {
-  struct Other {
-    filter::BlockAllowList block_allow;
-    filter::TableRouter router;
-    std::vector<config::RouteRule> rules;
-  };
-  auto others = std::make_shared<std::vector<Other>>();
+Result<std::shared_ptr<const std::vector<SubTask::OtherInstance>>> SubTask::OtherInstances() const {
+  auto others = std::make_shared<std::vector<OtherInstance>>();
   for (const config::MySQLInstance& other : task_.mysql_instances) {
     if (other.source_id == instance_.source_id) continue;
-    Other o;
+    OtherInstance o;
     if (!other.block_allow_list.empty()) {
       DM_ASSIGN_OR_RETURN(o.block_allow, filter::BlockAllowList::Create(task_.block_allow_list.at(other.block_allow_list),
                                                                         task_.case_sensitive));
@@ -297,12 +292,17 @@ Result<std::function<bool(const load::TableName&)>> SubTask::OtherSourcesMayLoad
     DM_ASSIGN_OR_RETURN(o.router, filter::TableRouter::Create(o.rules, task_.case_sensitive));
     others->push_back(std::move(o));
   }
+  return std::shared_ptr<const std::vector<OtherInstance>>(std::move(others));
+}
+
+Result<std::function<bool(const load::TableName&)>> SubTask::OtherSourcesMayLoadInto() const {
+  DM_ASSIGN_OR_RETURN(auto others, OtherInstances());
   const bool case_sensitive = task_.case_sensitive;
   return std::function<bool(const load::TableName&)>([others, case_sensitive](const load::TableName& target) {
     auto same = [case_sensitive](std::string_view a, std::string_view b) {
       return case_sensitive ? a == b : EqualsIgnoreCase(a, b);
     };
-    for (const Other& o : *others) {
+    for (const OtherInstance& o : *others) {
       // A rule naming this target (an empty target-table keeps table names,
       // an empty target-schema keeps schema names: either may match).
       for (const config::RouteRule& rule : o.rules) {
@@ -321,23 +321,7 @@ Result<std::function<bool(const load::TableName&)>> SubTask::OtherSourcesMayLoad
 }
 
 Result<std::function<bool(const filter::TableName&)>> SubTask::OtherSourcesMerge() const {
-  struct Other {
-    filter::BlockAllowList block_allow;
-    filter::TableRouter router;
-  };
-  auto others = std::make_shared<std::vector<Other>>();
-  for (const config::MySQLInstance& other : task_.mysql_instances) {
-    if (other.source_id == instance_.source_id) continue;
-    Other o;
-    if (!other.block_allow_list.empty()) {
-      DM_ASSIGN_OR_RETURN(o.block_allow, filter::BlockAllowList::Create(task_.block_allow_list.at(other.block_allow_list),
-                                                                        task_.case_sensitive));
-    }
-    std::vector<config::RouteRule> rules;
-    for (const std::string& name : other.route_rules) rules.push_back(task_.routes.at(name));
-    DM_ASSIGN_OR_RETURN(o.router, filter::TableRouter::Create(rules, task_.case_sensitive));
-    others->push_back(std::move(o));
-  }
+  DM_ASSIGN_OR_RETURN(auto others, OtherInstances());
   if (others->empty()) return std::function<bool(const filter::TableName&)>();
   std::vector<config::RouteRule> own_rules;
   for (const std::string& name : instance_.route_rules) own_rules.push_back(task_.routes.at(name));
@@ -346,7 +330,7 @@ Result<std::function<bool(const filter::TableName&)>> SubTask::OtherSourcesMerge
       [others, own = std::move(own)](const filter::TableName& source) {
         auto target = own.Route(source.schema, source.table);
         if (!target.ok()) return false;
-        for (const Other& o : *others) {
+        for (const OtherInstance& o : *others) {
           if (!o.block_allow.Match(source.schema, source.table)) continue;
           auto theirs = o.router.Route(source.schema, source.table);
           if (theirs.ok() && *theirs == *target) return true;

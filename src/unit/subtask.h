@@ -23,12 +23,15 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
 #include "dump/dump.h"
 #include "dump/progress.h"
+#include "filter/block_allow_list.h"
+#include "filter/table_router.h"
 #include "load/loader.h"
 #include "load/progress.h"
 #include "mysql/connection.h"
@@ -101,6 +104,13 @@ class SubTask {
   // FailedPrecondition naming a route rule with extract columns: the load
   // fills them, the sync unit does not yet.
   Status RefuseExtractColumnsInSync() const;
+  // The task's other mysql-instances entries, with their rules built.
+  struct OtherInstance {
+    filter::BlockAllowList block_allow;
+    filter::TableRouter router;
+    std::vector<config::RouteRule> rules;
+  };
+  Result<std::shared_ptr<const std::vector<OtherInstance>>> OtherInstances() const;
   // Whether another instance of the task replicates an upstream table into
   // the same target (see SyncerOptions::merged_by_other_sources).
   Result<std::function<bool(const filter::TableName&)>> OtherSourcesMerge() const;
