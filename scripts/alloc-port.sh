@@ -23,10 +23,15 @@ find "$lock_dir" -mindepth 1 -maxdepth 1 -type d -mmin +720 -exec rm -rf {} + 2>
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Ports come from 20000 up to the start of the kernel's ephemeral range:
+# a port inside that range can be taken by any outgoing connection between
+# the reservation and the server's bind ("address already in use").
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+span=$((ephemeral_low > 21000 ? ephemeral_low - 20000 : 1000))
 found=0
-start=$((20000 + (RANDOM * 32768 + RANDOM) % 20000))
-for ((i = 0; i < 20000 && found < count; i++)); do
-  port=$((20000 + (start - 20000 + i) % 20000))
+start=$((20000 + (RANDOM * 32768 + RANDOM) % span))
+for ((i = 0; i < span && found < count; i++)); do
+  port=$((20000 + (start - 20000 + i) % span))
   mkdir "$lock_dir/$port" 2>/dev/null || continue
   if listening "$port"; then
     rmdir "$lock_dir/$port"
