@@ -1,7 +1,6 @@
 // The Client against a real etcd 3.4 member (started per test).
 #include <gtest/gtest.h>
 
-#include <mutex>
 #include <thread>
 
 #include "etcd/client.h"
@@ -12,6 +11,7 @@ namespace {
 
 using testing::EtcdTest;
 using testing::WaitFor;
+using testing::WatchRecorder;
 using namespace std::chrono_literals;
 
 class ClientTest : public EtcdTest {};
@@ -201,40 +201,6 @@ TEST_F(ClientTest, SingleMemberListsItselfAndReportsStatus) {
   EXPECT_EQ(status->leader, (*members)[0].id);
   EXPECT_EQ(status->version.substr(0, 4), "3.4.");
 }
-
-// Collects the events of a Watch running on its own thread.
-class WatchRecorder {
- public:
-  WatchRecorder(Client& client, std::string prefix, int64_t from_revision)
-      : thread_([this, &client, prefix, from_revision](std::stop_token stop) {
-          result_ = client.Watch(
-              prefix, from_revision,
-              [this](const WatchEvent& event) {
-                std::lock_guard lock(mu_);
-                events_.push_back(event);
-              },
-              stop);
-        }) {}
-
-  std::vector<WatchEvent> events() {
-    std::lock_guard lock(mu_);
-    return events_;
-  }
-
-  // Stops the watch and returns what it returned, with how long it took.
-  std::pair<Status, std::chrono::milliseconds> Stop() {
-    const auto start = std::chrono::steady_clock::now();
-    thread_.request_stop();
-    thread_.join();
-    return {result_, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<WatchEvent> events_;
-  Status result_;
-  std::jthread thread_;  // last: it uses the members above
-};
 
 TEST_F(ClientTest, WatchDeliversHistoryAndNewChangesInOrder) {
   auto first = client_->Put("w/a", "1");

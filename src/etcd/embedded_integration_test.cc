@@ -157,7 +157,10 @@ TEST(EmbeddedEtcdTest, ClusterGrowsAndSurvivesALostMember) {
       },
       10s));
 
-  // A crash of the first endpoint: calls move on to the next one.
+  // A crash of the first endpoint: calls and the watch move on to the
+  // next one.
+  testing::WatchRecorder watch(*client, "after", 0);
+  std::this_thread::sleep_for(1s);
   ASSERT_EQ(kill(members[0].pid(), SIGKILL), 0);
   ASSERT_TRUE(WaitFor([&] { return !members[0].Alive(); }, 10s));
   Status put = Status::OK();
@@ -165,6 +168,10 @@ TEST(EmbeddedEtcdTest, ClusterGrowsAndSurvivesALostMember) {
   auto after = client->Get("after");
   ASSERT_TRUE(after.ok() && after->has_value()) << after.status().ToString();
   EXPECT_EQ((*after)->value, "one lost");
+  EXPECT_TRUE(WaitFor([&] { return !watch.events().empty(); }, 15s));
+  EXPECT_TRUE(watch.Stop().first.ok());
+  ASSERT_EQ(watch.events().size(), 1u);
+  EXPECT_EQ(watch.events()[0].kv.value, "one lost");
 
   // The dead member is removed; three remain.
   auto now_listed = client->ListMembers();

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,6 +89,40 @@ inline Status StartLoneMember(EmbeddedEtcd& etcd, const std::string& dir, std::u
   }
   return started;
 }
+
+// Collects the events of a Watch running on its own thread.
+class WatchRecorder {
+ public:
+  WatchRecorder(Client& client, std::string prefix, int64_t from_revision)
+      : thread_([this, &client, prefix, from_revision](std::stop_token stop) {
+          result_ = client.Watch(
+              prefix, from_revision,
+              [this](const WatchEvent& event) {
+                std::lock_guard lock(mu_);
+                events_.push_back(event);
+              },
+              stop);
+        }) {}
+
+  std::vector<WatchEvent> events() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+
+  // Stops the watch and returns what it returned, with how long it took.
+  std::pair<Status, std::chrono::milliseconds> Stop() {
+    const auto start = std::chrono::steady_clock::now();
+    thread_.request_stop();
+    thread_.join();
+    return {result_, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)};
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<WatchEvent> events_;
+  Status result_;
+  std::jthread thread_;  // last: it uses the members above
+};
 
 // A started one-member etcd in a temp dir and a client connected to it.
 class EtcdTest : public ::testing::Test {
