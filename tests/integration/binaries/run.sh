@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The three binaries as users run them: version blocks, the one port serving
 # /status and /metrics, DM's three flag forms, graceful SIGTERM, a busy port,
-# `dmctl encrypt`, and no password in any output.
+# `dmctl encrypt`, dmctl's help, usage errors and unreachable masters, and no
+# password in any output.
 source "$(dirname "$0")/../_utils/lib.sh"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; cleanup_ports; rm -rf "$work"' EXIT
-alloc_ports 3
+alloc_ports 4
 master_port=${ALLOCATED_PORTS[0]} worker_port=${ALLOCATED_PORTS[1]} spare_port=${ALLOCATED_PORTS[2]}
+spare_port2=${ALLOCATED_PORTS[3]}
 
 # Versions: five lines, real commit hash, identical across binaries.
 for bin in dm-master dm-worker dmctl; do
@@ -100,3 +102,41 @@ if grep -q -- "$password" "$work"/*.out "$work"/*.err "$work"/*.log; then
   fail "the password appears in dm's output"
 fi
 pass "dmctl encrypt round-trips and no password is printed"
+
+# dmctl without a master: help, usage errors (exit 2 with the command's help),
+# and masters that cannot be reached (exit 1, one line naming every address).
+"$DM_BIN_DIR/dmctl" --help >"$work/help.out" || fail "dmctl --help failed"
+for cmd in operate-source start-task stop-task pause-task resume-task check-task query-status list-member \
+  offline-member operate-leader transfer-source get-config config encrypt; do
+  grep -q "^  $cmd " "$work/help.out" || fail "dmctl --help does not list $cmd"
+done
+set +e
+"$DM_BIN_DIR/dmctl" --master-addr "127.0.0.1:$spare_port" start-task >"$work/usage.out" 2>"$work/usage.err"
+code=$?
+set -e
+[ $code -eq 2 ] || fail "start-task without a file exited $code, not 2"
+grep -q -- "--remove-meta" "$work/usage.err" || fail "the usage error lacks start-task's help"
+set +e
+env -u DM_MASTER_ADDR "$DM_BIN_DIR/dmctl" query-status >/dev/null 2>"$work/noaddr.err"
+code=$?
+"$DM_BIN_DIR/dmctl" --master-addr "127.0.0.1:$spare_port" start-task --start-time "yesterday" "$work/task.yaml" \
+  >/dev/null 2>"$work/time.err"
+time_code=$?
+set -e
+[ $code -eq 2 ] && grep -q -- "--master-addr not provided" "$work/noaddr.err" || fail "missing --master-addr: $code"
+[ $time_code -eq 2 ] && grep -q "'yesterday'" "$work/time.err" || fail "a bad --start-time was not refused"
+"$DM_BIN_DIR/dmctl" operate-source --print-sample-config | grep -q '^source-id: ' ||
+  fail "operate-source --print-sample-config printed no source-id"
+pass "dmctl help, usage errors and the sample source config need no master"
+
+set +e
+"$DM_BIN_DIR/dmctl" --master-addr "127.0.0.1:$spare_port,127.0.0.1:$spare_port2" query-status \
+  >"$work/down.out" 2>"$work/down.err"
+code=$?
+set -e
+[ $code -eq 1 ] || fail "an unreachable master exited $code, not 1"
+[ ! -s "$work/down.out" ] || fail "an unreachable master printed to stdout: $(cat "$work/down.out")"
+[ "$(wc -l <"$work/down.err")" -eq 1 ] || fail "the unreachable-master error is not one line: $(cat "$work/down.err")"
+grep -q "code=48001.*127.0.0.1:$spare_port, 127.0.0.1:$spare_port2" "$work/down.err" ||
+  fail "the error does not name both addresses: $(cat "$work/down.err")"
+pass "unreachable masters: exit 1 and one line naming every address tried"
