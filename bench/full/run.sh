@@ -111,6 +111,25 @@ say "upstream: $total_rows rows, data_length $data_mb MB"
 mariadb_version=$(sql "$up" -e "SELECT VERSION()")
 
 # --- helpers ----------------------------------------------------------------
+# server_cpu NAME: CPU seconds (user + system) instance NAME's mariadbd has used.
+server_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' \
+    "/proc/$(cat "$DM_INSTANCE_ROOT/$1/mysqld.pid")/stat"
+}
+# tool_cpu TIME_FILE...: user + system CPU seconds recorded by /usr/bin/time -v.
+tool_cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$@"; }
+cpu_start() { cpu_up0=$(server_cpu bench-full-up); cpu_down0=$(server_cpu bench-full-target); }
+# cpu_line METHOD RUN TIME_FILE...: where the CPU time of a run went.
+cpu_lines=()
+cpu_line() {
+  local m=$1 i=$2 up down tool
+  shift 2
+  up=$(awk -v a="$cpu_up0" -v b="$(server_cpu bench-full-up)" 'BEGIN { printf "%.1f", b - a }')
+  down=$(awk -v a="$cpu_down0" -v b="$(server_cpu bench-full-target)" 'BEGIN { printf "%.1f", b - a }')
+  tool=$(tool_cpu "$@")
+  cpu_lines+=("$m run $i: upstream mariadbd $up s, target mariadbd $down s, tool processes $tool s")
+  echo "  $m run $i CPU: upstream $up s, target $down s, tools $tool s" >&2
+}
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 > b + 0) ? a : b }'; }
 reset_target() {
   sql "$down" -e "DROP DATABASE IF EXISTS sbtest; DROP DATABASE IF EXISTS dm_meta; RESET MASTER"
@@ -185,6 +204,7 @@ run_dm() {
   local i=$1 log="$work/dm-worker.$1.log" s e rc=0 t0 t1 t2
   reset_target
   rm -rf "$work/dm-dump"
+  cpu_start
   s=$(now)
   timeout -k 10 "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/dm-time.$i" \
     "$bin/dm-worker" --task "$work/task.yaml" --source "$work/source.yaml" \
@@ -196,6 +216,7 @@ run_dm() {
     failures=$((failures + 1))
     return 0
   fi
+  cpu_line dm "$i" "$work/dm-time.$i"
   dm_wall+=("$(secs "$s" "$e")")
   dm_rss+=("$(rss_mb "$work/dm-time.$i")")
   t0=$(log_ts "$log" "dump unit starts"); t1=$(log_ts "$log" "dump unit finished"); t2=$(log_ts "$log" "load unit finished")
@@ -211,6 +232,7 @@ run_mydumper() {
   local i=$1 dir="$work/mydumper-dump" s m e rc=0 r1 r2
   reset_target
   rm -rf "$dir"
+  cpu_start
   s=$(now)
   timeout -k 10 "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/mydumper-time.$i" \
     mydumper -h 127.0.0.1 -P "$up" -u dm --password="$pw" -B sbtest -t "$THREADS" -r "$CHUNK_ROWS" \
@@ -228,6 +250,7 @@ run_mydumper() {
     failures=$((failures + 1))
     return 0
   fi
+  cpu_line mydumper+myloader "$i" "$work/mydumper-time.$i" "$work/myloader-time.$i"
   [ -n "$dump_dir_mb" ] || dump_dir_mb=$(du -sb "$dir" | awk '{ printf "%.1f", $1 / 1e6 }')
   rm -rf "$dir"
   my_wall+=("$(secs "$s" "$e")"); my_dump+=("$(secs "$s" "$m")"); my_load+=("$(secs "$m" "$e")")
@@ -242,6 +265,7 @@ run_mariadb_dump() {
   local i=$1 s e rc=0
   reset_target
   sql "$down" -e "CREATE DATABASE sbtest"
+  cpu_start
   s=$(now)
   timeout -k 10 "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/mariadb-dump-time.$i" bash -c '
     set -o pipefail
@@ -255,6 +279,7 @@ run_mariadb_dump() {
     failures=$((failures + 1))
     return 0
   fi
+  cpu_line mariadb-dump "$i" "$work/mariadb-dump-time.$i"
   md_wall+=("$(secs "$s" "$e")"); md_rss+=("$(rss_mb "$work/mariadb-dump-time.$i")")
   echo "  mariadb-dump | mariadb run $i: ${md_wall[-1]} s, peak RSS ${md_rss[-1]} MB" >&2
   verify mariadb-dump "$i" || true
@@ -297,6 +322,9 @@ report=$(
   echo "dm / mydumper+myloader **$(ratio "$dmW" "$myW")x** (target: at most 0.8x),"
   echo "dm / mariadb-dump **$(ratio "$dmW" "$mdW")x**;"
   echo "dm-worker peak RSS (max over runs) **$dm_rss_max MB** (target: under 300 MB)."
+  echo
+  echo "CPU seconds used during each run (the servers' from /proc, the tools' from /usr/bin/time):"
+  printf -- '- %s\n' "${cpu_lines[@]}"
 )
 summary="Data: sysbench oltp_read_write $TABLES tables x $ROWS rows = $total_rows rows, $data_mb MB of InnoDB data_length
 (MB/s is data_length / wall time)$dump_note. Chunks of $CHUNK_ROWS rows
