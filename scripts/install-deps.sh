@@ -10,7 +10,7 @@ packages=(
   clang libclang-rt-14-dev clang-format
   # libraries
   libmariadb-dev libyaml-cpp-dev libtomlplusplus-dev nlohmann-json3-dev
-  libcpp-httplib-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev
+  libcpp-httplib-dev libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libzstd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # servers and peer tools used by tests, the demo and benchmarks
   mariadb-server mariadb-client etcd-server sysbench mydumper percona-toolkit

@@ -1,6 +1,7 @@
 #include "load/byte_source.h"
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -62,6 +63,57 @@ class GzipSource final : public ByteSource {
   std::string name_;
 };
 
+class ZstdSource final : public ByteSource {
+ public:
+  ZstdSource(std::FILE* file, std::string name)
+      : file_(file), name_(std::move(name)), ctx_(ZSTD_createDCtx()), in_(ZSTD_DStreamInSize(), '\0') {}
+  ~ZstdSource() override {
+    ZSTD_freeDCtx(ctx_);
+    std::fclose(file_);
+  }
+  ZstdSource(const ZstdSource&) = delete;
+  ZstdSource& operator=(const ZstdSource&) = delete;
+
+  Result<size_t> Read(char* dst, size_t n) override {
+    if (ctx_ == nullptr) return Status::Internal(name_ + ": cannot allocate a zstd context");
+    ZSTD_outBuffer out{dst, n, 0};
+    while (out.pos == 0) {
+      if (input_.pos == input_.size) {
+        size_t got = std::fread(in_.data(), 1, in_.size(), file_);
+        if (got == 0) {
+          if (std::ferror(file_)) {
+            return Status::Unavailable(name_ + ": read failed: " + std::strerror(errno))
+                .WithErrorCode(ErrorCode::kLoadUnitReadSchemaFile);
+          }
+          // A frame cut short is damage, not the end of the data.
+          if (frame_open_) {
+            return Status::Corruption(name_ + ": zstd stream ends inside a frame")
+                .WithErrorCode(ErrorCode::kLoadUnitParseStatement);
+          }
+          return size_t{0};
+        }
+        input_ = ZSTD_inBuffer{in_.data(), got, 0};
+      }
+      size_t ret = ZSTD_decompressStream(ctx_, &out, &input_);
+      if (ZSTD_isError(ret)) {
+        return Status::Corruption(name_ + ": zstd stream is damaged: " + ZSTD_getErrorName(ret))
+            .WithErrorCode(ErrorCode::kLoadUnitParseStatement);
+      }
+      frame_open_ = ret != 0;
+    }
+    return out.pos;
+  }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::FILE* file_;
+  std::string name_;
+  ZSTD_DCtx* ctx_;
+  std::string in_;                    // compressed bytes read from the file
+  ZSTD_inBuffer input_{nullptr, 0, 0};  // the unconsumed part of in_
+  bool frame_open_ = false;           // inside a frame that has not ended
+};
+
 class MemorySource final : public ByteSource {
  public:
   MemorySource(std::string bytes, std::string name) : bytes_(std::move(bytes)), name_(std::move(name)) {}
@@ -96,6 +148,7 @@ Result<std::unique_ptr<ByteSource>> OpenByteSource(const std::string& path) {
     return Status::NotFound(path + ": cannot open: " + std::strerror(errno))
         .WithErrorCode(ErrorCode::kLoadUnitReadSchemaFile);
   }
+  if (EndsWith(path, ".zst")) return std::unique_ptr<ByteSource>(std::make_unique<ZstdSource>(file, path));
   return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(file, path));
 }
 
@@ -109,9 +162,10 @@ Result<uint64_t> StreamSize(const std::string& path) {
   if (ec) {
     return Status::NotFound(path + ": cannot stat: " + ec.message()).WithErrorCode(ErrorCode::kLoadUnitReadSchemaFile);
   }
-  if (!EndsWith(path, ".gz")) return size;
-  // The gzip trailer's ISIZE is only the last member's length mod 2^32, and
-  // the checkpoint needs the exact end, so count the stream once.
+  if (!EndsWith(path, ".gz") && !EndsWith(path, ".zst")) return size;
+  // The gzip trailer's ISIZE is only the last member's length mod 2^32 and a
+  // zstd frame need not record its size, but the checkpoint needs the exact
+  // end, so count the stream once.
   DM_ASSIGN_OR_RETURN(auto source, OpenByteSource(path));
   std::string buffer(1 << 20, '\0');
   uint64_t total = 0;

@@ -111,16 +111,18 @@ Result<DumpDir> ClassifyDumpDir(const std::string& dir) {
   // Pass 1: metadata and databases, which the other names are resolved against.
   std::set<std::string> databases;
   std::map<std::string, DumpDatabase> db_map;
-  std::vector<std::pair<fs::path, std::string>> rest;  // (path, name without .gz)
+  std::vector<std::pair<fs::path, std::string>> rest;  // (path, name without .gz/.zst)
   for (const fs::path& path : files) {
     std::string name = path.filename().string();
     if (name == "metadata") {
       DM_ASSIGN_OR_RETURN(out.metadata, ReadDumpMetadata(path.string()));
       continue;
     }
-    std::string plain = EndsWith(name, ".sql.gz") ? name.substr(0, name.size() - 3) : name;
+    std::string plain = EndsWith(name, ".sql.gz")    ? name.substr(0, name.size() - 3)
+                        : EndsWith(name, ".sql.zst") ? name.substr(0, name.size() - 4)
+                                                     : name;
     if (!EndsWith(plain, ".sql")) {
-      out.skipped.push_back(name);  // .csv, .zst, .snappy, checksums, ...
+      out.skipped.push_back(name);  // .csv, .snappy, checksums, ...
       continue;
     }
     if (EndsWith(plain, "-schema-create.sql")) {

@@ -7,10 +7,10 @@
 //   {db}.{view}-schema-view.sql       the view, created after all tables
 //   {db}.{table}.{N}.sql              data chunk N (dumpling: 9 digits; mydumper:
 //   {db}.{table}.sql                  5 digits, or none for a single chunk)
-//   ...-schema-triggers.sql, -schema-post.sql, *.sql.zst, *.csv
+//   ...-schema-triggers.sql, -schema-post.sql, *.csv
 //                                     not loaded: listed in `skipped`
 //
-// Any file may carry ".gz" after ".sql". Names containing dots are resolved
+// Any file may carry ".gz" or ".zst" after ".sql" (compressed dumps). Names containing dots are resolved
 // against the databases (from -schema-create files) and tables (from -schema
 // files) that exist, so `a.b.c.sql` is db `a`, table `b.c` only when no
 // longer match exists. dumpling's `%XX` escapes in names (`my%2Etable`) are
@@ -30,7 +30,7 @@ namespace dm::load {
 struct DumpFile {
   std::string name;   // base name, as recorded in the checkpoint's `filename`
   std::string path;   // full path
-  uint64_t size = 0;  // bytes of the statement stream (uncompressed for .gz)
+  uint64_t size = 0;  // bytes of the statement stream (uncompressed for .gz/.zst)
 };
 
 struct DumpTable {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -393,6 +394,51 @@ TEST_F(LoadIntegrationTest, GzipDataFilesLoad) {
   EXPECT_EQ(rows[0][0], "613B2762");
   EXPECT_EQ(rows[1][0], "00");
   for (const auto& row : Checkpoint()) EXPECT_EQ(row[1], row[2]) << *row[0];
+}
+
+// dumpling --compress zstd: every file compressed, data in two frames (a
+// reader that stops after the first frame loses rows).
+TEST_F(LoadIntegrationTest, ZstdFilesLoad) {
+  std::string db = NewDb("zst");
+  std::string dir = tmp_.path() + "/dump";
+  auto write_zst = [&](const std::string& name, const std::vector<std::string>& frames) {
+    std::string bytes;
+    for (const std::string& frame : frames) {
+      std::string out(ZSTD_compressBound(frame.size()), '\0');
+      size_t n = ZSTD_compress(out.data(), out.size(), frame.data(), frame.size(), 3);
+      ASSERT_FALSE(ZSTD_isError(n));
+      bytes.append(out.data(), n);
+    }
+    tmp_.WriteFile("dump/" + name, bytes);
+  };
+  write_zst(db + ".t-schema.sql.zst", {"CREATE TABLE `t` (`id` INT PRIMARY KEY, `v` VARBINARY(10));\n"});
+  write_zst(db + ".t.000000000.sql.zst", {"/*!40101 SET NAMES binary*/;\nINSERT INTO `t` VALUES (1,'a;\\'b'),",
+                                          "(2,'\\0');\nINSERT INTO `t` VALUES (3,'c');\n"});
+  LoadOptions options = TargetLoadOptions(dir, meta_);
+  std::stop_source stop;
+  auto result = RunLoad(options, stop.get_token(), nullptr);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  auto rows = Query(down_, "SELECT HEX(v) FROM `" + db + "`.t ORDER BY id");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][0], "613B2762");
+  EXPECT_EQ(rows[1][0], "00");
+  EXPECT_EQ(rows[2][0], "63");
+  for (const auto& row : Checkpoint()) EXPECT_EQ(row[1], row[2]) << *row[0];
+
+  // A file cut inside a frame is an error naming it, not a short load.
+  std::string cut_db = NewDb("zstcut");
+  std::string cut_dir = tmp_.path() + "/cut";
+  std::string frame = "INSERT INTO `t` VALUES (1,'x');\n";
+  std::string out(ZSTD_compressBound(frame.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), frame.data(), frame.size(), 3);
+  ASSERT_FALSE(ZSTD_isError(n));
+  tmp_.WriteFile("cut/" + cut_db + ".t-schema.sql", "CREATE TABLE `t` (`id` INT PRIMARY KEY, `v` VARBINARY(10));\n");
+  tmp_.WriteFile("cut/" + cut_db + ".t.000000000.sql.zst", out.substr(0, n - 3));
+  LoadOptions cut_options = TargetLoadOptions(cut_dir, meta_);
+  cut_options.task = "cut";
+  auto cut = RunLoad(cut_options, stop.get_token(), nullptr);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.status().message().find(".sql.zst"), std::string::npos) << cut.status().ToString();
 }
 
 }  // namespace
