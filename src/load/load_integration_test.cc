@@ -37,6 +37,17 @@ class LoadIntegrationTest : public ::testing::Test {
     dbs_.push_back(UniqueDbName(tag));
     return dbs_.back();
   }
+  // Loads `dir` and expects `db`.t to hold the HEX(v) values `hex` in id
+  // order, with every checkpoint row done.
+  void LoadAndExpect(const std::string& dir, const std::string& db, const std::vector<std::string>& hex) {
+    std::stop_source stop;
+    auto result = RunLoad(TargetLoadOptions(dir, meta_), stop.get_token(), nullptr);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    auto rows = Query(down_, "SELECT HEX(v) FROM `" + db + "`.t ORDER BY id");
+    ASSERT_EQ(rows.size(), hex.size());
+    for (size_t i = 0; i < hex.size(); ++i) EXPECT_EQ(rows[i][0], hex[i]);
+    for (const auto& row : Checkpoint()) EXPECT_EQ(row[1], row[2]) << *row[0];
+  }
   std::vector<mysql::Row> Checkpoint() {
     return Query(down_, "SELECT filename, `offset`, end_pos FROM `" + meta_ +
                             "`.`loadtest_loader_checkpoint` ORDER BY filename");
@@ -385,15 +396,7 @@ TEST_F(LoadIntegrationTest, GzipDataFilesLoad) {
   ASSERT_NE(gz, nullptr);
   gzwrite(gz, data.data(), static_cast<unsigned>(data.size()));
   gzclose(gz);
-  LoadOptions options = TargetLoadOptions(dir, meta_);
-  std::stop_source stop;
-  auto result = RunLoad(options, stop.get_token(), nullptr);
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  auto rows = Query(down_, "SELECT HEX(v) FROM `" + db + "`.t ORDER BY id");
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0][0], "613B2762");
-  EXPECT_EQ(rows[1][0], "00");
-  for (const auto& row : Checkpoint()) EXPECT_EQ(row[1], row[2]) << *row[0];
+  LoadAndExpect(dir, db, {"613B2762", "00"});
 }
 
 // dumpling --compress zstd: every file compressed, data in two frames (a
@@ -414,16 +417,7 @@ TEST_F(LoadIntegrationTest, ZstdFilesLoad) {
   write_zst(db + ".t-schema.sql.zst", {"CREATE TABLE `t` (`id` INT PRIMARY KEY, `v` VARBINARY(10));\n"});
   write_zst(db + ".t.000000000.sql.zst", {"/*!40101 SET NAMES binary*/;\nINSERT INTO `t` VALUES (1,'a;\\'b'),",
                                           "(2,'\\0');\nINSERT INTO `t` VALUES (3,'c');\n"});
-  LoadOptions options = TargetLoadOptions(dir, meta_);
-  std::stop_source stop;
-  auto result = RunLoad(options, stop.get_token(), nullptr);
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
-  auto rows = Query(down_, "SELECT HEX(v) FROM `" + db + "`.t ORDER BY id");
-  ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0][0], "613B2762");
-  EXPECT_EQ(rows[1][0], "00");
-  EXPECT_EQ(rows[2][0], "63");
-  for (const auto& row : Checkpoint()) EXPECT_EQ(row[1], row[2]) << *row[0];
+  LoadAndExpect(dir, db, {"613B2762", "00", "63"});
 
   // A file cut inside a frame is an error naming it, not a short load.
   std::string cut_db = NewDb("zstcut");
@@ -436,6 +430,7 @@ TEST_F(LoadIntegrationTest, ZstdFilesLoad) {
   tmp_.WriteFile("cut/" + cut_db + ".t.000000000.sql.zst", out.substr(0, n - 3));
   LoadOptions cut_options = TargetLoadOptions(cut_dir, meta_);
   cut_options.task = "cut";
+  std::stop_source stop;
   auto cut = RunLoad(cut_options, stop.get_token(), nullptr);
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.status().message().find(".sql.zst"), std::string::npos) << cut.status().ToString();
