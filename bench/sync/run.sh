@@ -16,6 +16,10 @@
 #                           1 and inserts 1, each its own rows event)
 #   SB_THREADS=4            sysbench threads writing the backlog
 #   WORKERS=16 BATCH=100    dm syncers.worker-count and batch
+#   MERGE=on                dm syncers.compact and multiple-rows: "on" sets both true (as DM's task
+#                           template does), "off" both false (DM's defaults in code); a list
+#                           ("on off") runs dm once per setting in each round, and the ratios
+#                           are those of the first
 #   CHECKPOINT_INTERVAL=30  dm syncers.checkpoint-flush-interval (DM's default)
 #   PARALLEL="0 4"          MariaDB slave_parallel_threads settings (optimistic mode)
 #   REPEAT=1                runs of each method and setting (medians are reported)
@@ -66,18 +70,21 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 cmdline=""
-for v in TABLES ROWS EVENTS SB_THREADS WORKERS BATCH CHECKPOINT_INTERVAL PARALLEL REPEAT LAG LAG_ROWS LAG_SECONDS BUFFER_POOL TARGET_SESSION; do
+for v in TABLES ROWS EVENTS SB_THREADS WORKERS BATCH MERGE CHECKPOINT_INTERVAL PARALLEL REPEAT LAG LAG_ROWS LAG_SECONDS BUFFER_POOL TARGET_SESSION; do
   if [ -n "${!v:-}" ]; then if [[ "${!v}" == *" "* ]]; then cmdline+="$v='${!v}' "; else cmdline+="$v=${!v} "; fi; fi
 done
 cmdline+="bench/sync/run.sh"
 TABLES=${TABLES:-4} ROWS=${ROWS:-50000} EVENTS=${EVENTS:-500000} SB_THREADS=${SB_THREADS:-4}
-WORKERS=${WORKERS:-16} BATCH=${BATCH:-100} CHECKPOINT_INTERVAL=${CHECKPOINT_INTERVAL:-30}
+WORKERS=${WORKERS:-16} BATCH=${BATCH:-100} MERGE=${MERGE:-on} CHECKPOINT_INTERVAL=${CHECKPOINT_INTERVAL:-30}
 PARALLEL=${PARALLEL:-0 4} REPEAT=${REPEAT:-1} LAG=${LAG:-1} LAG_ROWS=${LAG_ROWS:-2000}
 LAG_SECONDS=${LAG_SECONDS:-30} BUFFER_POOL=${BUFFER_POOL:-256M} STEP_TIMEOUT=${STEP_TIMEOUT:-1800}
 APPEND=${APPEND:-1} KEEP=${KEEP:-0} TARGET_SESSION=${TARGET_SESSION:-}
 for v in TABLES ROWS EVENTS SB_THREADS WORKERS BATCH CHECKPOINT_INTERVAL REPEAT LAG LAG_ROWS LAG_SECONDS STEP_TIMEOUT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "$0: $v must be a number, got '${!v}'" >&2; exit 2; }
 done
+for m in $MERGE; do [[ "$m" =~ ^(on|off)$ ]] || { echo "$0: MERGE must list on/off, got '$MERGE'" >&2; exit 2; }; done
+read -ra merges <<<"$MERGE"
+[ ${#merges[@]} -ge 1 ] || { echo "$0: MERGE is empty" >&2; exit 2; }
 for t in $PARALLEL; do [[ "$t" =~ ^[0-9]+$ ]] || { echo "$0: PARALLEL must list numbers, got '$PARALLEL'" >&2; exit 2; }; done
 [ "$TABLES" -ge 1 ] && [ "$ROWS" -ge 1 ] && [ "$EVENTS" -ge 4 ] && [ "$REPEAT" -ge 1 ] && [ "$WORKERS" -ge 1 ] ||
   { echo "$0: TABLES, ROWS, REPEAT, WORKERS must be at least 1 and EVENTS at least 4" >&2; exit 2; }
@@ -278,7 +285,11 @@ say "backlog: $bl_mb MB of binlog in ${#files[@]} file(s), $bl_events events, $b
 [ "$bl_rows" -gt 0 ] || die "no row changes counted in the backlog"
 
 # --- dm ---------------------------------------------------------------------
-cat >"$work/task.yaml" <<YAML
+# task.on.yaml / task.off.yaml: the same task with compact and multiple-rows
+# both true or both false.
+for m in "${merges[@]}"; do
+  merge=false; [ "$m" = on ] && merge=true
+  cat >"$work/task.$m.yaml" <<YAML
 name: "bench-sync"
 task-mode: incremental
 meta-schema: "dm_meta"
@@ -286,32 +297,35 @@ target-database: {host: "127.0.0.1", port: $dmt, user: "dm", password: "$pw"${TA
 block-allow-list:
   bench: {do-dbs: ["sbtest", "bench_types", "bench_probe"]}
 syncers:
-  global: {worker-count: $WORKERS, batch: $BATCH, checkpoint-flush-interval: $CHECKPOINT_INTERVAL}
+  global: {worker-count: $WORKERS, batch: $BATCH, checkpoint-flush-interval: $CHECKPOINT_INTERVAL, compact: $merge, multiple-rows: $merge}
 mysql-instances:
   - source-id: "bench-up"
     block-allow-list: "bench"
     syncer-config-name: "global"
     meta: {binlog-name: "$start_file", binlog-pos: $start_pos}
 YAML
-dm_wall=() dm_rss=()
-run_dm() {
-  local i=$1 log="$work/dm-worker.$1.log" s e rc=0
+done
+# The lag probe runs the first setting's task.
+cp "$work/task.${merges[0]}.yaml" "$work/task.yaml"
+declare -A dm_walls dm_rsss
+run_dm() {  # run_dm RUN MERGE
+  local i=$1 m=$2 log="$work/dm-worker.$1.$2.log" s e rc=0
   restore_datadir "$DMT" "$dmt"
   s=$(now)
-  timeout -k 10 "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/dm-time.$i" \
-    "$bin/dm-worker" --task "$work/task.yaml" --source "$work/source.yaml" --exit-when-synced \
-    --worker-addr "127.0.0.1:$wport" --log-file "$log" >"$work/dm-worker.$i.out" 2>&1 || rc=$?
+  timeout -k 10 "$STEP_TIMEOUT" /usr/bin/time -v -o "$work/dm-time.$i.$m" \
+    "$bin/dm-worker" --task "$work/task.$m.yaml" --source "$work/source.yaml" --exit-when-synced \
+    --worker-addr "127.0.0.1:$wport" --log-file "$log" >"$work/dm-worker.$i.$m.out" 2>&1 || rc=$?
   e=$(now)
   if [ "$rc" -ne 0 ]; then
-    echo "  dm run $i: dm-worker exited $rc after $(secs "$s" "$e") s; last lines of $log:" >&2
-    tail -n 25 "$log" "$work/dm-worker.$i.out" 2>/dev/null | sed 's/^/    /' >&2
+    echo "  dm (merge $m) run $i: dm-worker exited $rc after $(secs "$s" "$e") s; last lines of $log:" >&2
+    tail -n 25 "$log" "$work/dm-worker.$i.$m.out" 2>/dev/null | sed 's/^/    /' >&2
     sql "$dmt" -e "SELECT * FROM dm_meta.\`bench-sync_syncer_checkpoint\` WHERE is_global = 1" 2>/dev/null | sed 's/^/    checkpoint: /' >&2 || true
     failures=$((failures + 1))
     return 0
   fi
-  echo "  dm run $i: $(secs "$s" "$e") s, peak RSS $(rss_mb "$work/dm-time.$i") MB" >&2
-  if verify "dm run $i" "$dmt"; then
-    dm_wall+=("$(secs "$s" "$e")"); dm_rss+=("$(rss_mb "$work/dm-time.$i")")
+  echo "  dm (merge $m) run $i: $(secs "$s" "$e") s, peak RSS $(rss_mb "$work/dm-time.$i.$m") MB" >&2
+  if verify "dm-merge-$m-run-$i" "$dmt"; then
+    dm_walls[$m]+="$(secs "$s" "$e") "; dm_rsss[$m]+="$(rss_mb "$work/dm-time.$i.$m") "
   fi
 }
 
@@ -363,7 +377,7 @@ run_replication() {
 bench_start=$SECONDS
 for ((i = 1; i <= REPEAT; i++)); do
   say "round $i of $REPEAT"
-  run_dm "$i"
+  for m in "${merges[@]}"; do run_dm "$i" "$m"; done
   for t in $PARALLEL; do
     run_replication "$t" a "$i"
     run_replication "$t" b "$i"
@@ -373,7 +387,7 @@ say "runs took $((SECONDS - bench_start)) s"
 
 # --- lag probe ------------------------------------------------------------------
 lag_report=""
-if [ "$LAG" = 1 ] && [ ${#dm_wall[@]} -gt 0 ]; then
+if [ "$LAG" = 1 ] && [ -n "${dm_walls[${merges[0]}]:-}" ]; then
   # dm's target holds the last dm run's result and checkpoint (the end position).
   rate=$(((LAG_ROWS + 3) / 4))
   say "lag probe: sysbench oltp_write_only --rate=$rate (~$LAG_ROWS rows/s), probe every 100 ms for $LAG_SECONDS s"
@@ -464,8 +478,15 @@ fmt_row() {  # NAME SECONDS RSS N
   printf '| %s | %s | %s | %s | %s | %s |%s\n' "$1" "$2" "$(rate_of "$bl_events" "$2")" "$(rate_of "$bl_tx" "$2")" \
     "$(rate_of "$bl_rows" "$2")" "$3" "$([ "$4" -lt "$REPEAT" ] && echo " ($4 of $REPEAT runs succeeded)")"
 }
-dmW=$(med_or "${dm_wall[@]}")
-dm_rss_max=$(if [ ${#dm_rss[@]} -eq 0 ]; then echo "-"; else printf '%s\n' "${dm_rss[@]}" | sort -n | tail -1; fi)
+dm_rows_md="" dmW=- dm_rss_max=-
+for m in "${merges[@]}"; do
+  read -ra mw <<<"${dm_walls[$m]:-}"; read -ra mr <<<"${dm_rsss[$m]:-}"
+  mrss=$(if [ ${#mr[@]} -eq 0 ]; then echo "-"; else printf '%s\n' "${mr[@]}" | sort -n | tail -1; fi)
+  merge=false; [ "$m" = on ] && merge=true
+  dm_rows_md+="$(fmt_row "dm-worker --exit-when-synced (worker-count $WORKERS, batch $BATCH, compact and multiple-rows $merge)" \
+    "$(med_or "${mw[@]}")" "$mrss" ${#mw[@]})"$'\n'
+  if [ "$m" = "${merges[0]}" ]; then dmW=$(med_or "${mw[@]}") dm_rss_max=$mrss; fi
+done
 best_a=- best_b=- best_a_t="" best_b_t=""
 rows_md=""
 for t in $PARALLEL; do
@@ -480,10 +501,11 @@ if [ "$failures" -eq 0 ]; then verdict="all equal"; else verdict="$failures FAIL
 report=$(
   echo "| method (median of $REPEAT) | wall s | events/s | transactions/s | rows/s | peak RSS MB |"
   echo "|---|---|---|---|---|---|"
-  fmt_row "dm-worker --exit-when-synced (worker-count $WORKERS, batch $BATCH)" "$dmW" "$dm_rss_max" ${#dm_wall[@]}
+  printf '%s' "$dm_rows_md"
   printf '%s' "$rows_md"
   echo
-  echo "Wall-time ratios (same run, medians; below 1 means dm is faster), against MariaDB's best setting:"
+  echo "Wall-time ratios (same run, medians; below 1 means dm is faster) of dm with compact and multiple-rows ${merges[0]},"
+  echo "against MariaDB's best setting:"
   echo "dm / replication (a, threads=${best_a_t:-?}) **$(ratio "$dmW" "$best_a")x** (target: at most 1.0x),"
   echo "dm / replication apply-only (b, threads=${best_b_t:-?}) **$(ratio "$dmW" "$best_b")x** (target: as close to 1 as possible);"
   echo "dm-worker peak RSS **$dm_rss_max MB** (target: under 300 MB)."

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cassert>
@@ -181,6 +182,30 @@ uint64_t MixValue(uint64_t h, const Value& v, const ColumnInfo& column) {
   return h;
 }
 
+// Whether equal SQL literals of a key column mean equal key values and
+// different literals different ones: no collation, no prefix, no -0.0.
+bool HasCanonicalLiteral(const ColumnInfo& column) {
+  switch (column.meta.real_type) {
+    case ColumnType::kTiny:
+    case ColumnType::kShort:
+    case ColumnType::kInt24:
+    case ColumnType::kLong:
+    case ColumnType::kLongLong:
+    case ColumnType::kNewDecimal:
+    case ColumnType::kDate:
+    case ColumnType::kNewDate:
+    case ColumnType::kTime:
+    case ColumnType::kTime2:
+    case ColumnType::kDateTime:
+    case ColumnType::kDateTime2:
+    case ColumnType::kTimestamp:
+    case ColumnType::kTimestamp2:
+    case ColumnType::kYear:
+    case ColumnType::kBit: return true;
+    default: return false;
+  }
+}
+
 uint64_t Seed(std::string_view target, std::string_view key) {
   return MixBytes(MixBytes(0x6A09E667F3BCC908ull, target), key);
 }
@@ -280,15 +305,35 @@ Result<TableDml> TableDml::Make(const TrackedTable& table, const binlog::TableMa
     }
     if (key.unique || key.primary) d.unique_keys_.push_back({Seed(d.target_, key.name), key.columns});
   }
+  auto merge = std::make_shared<MergeForm>();
+  merge->target = d.target_;
+  merge->insert_prefix = "INSERT INTO " + d.target_ + " (" + list + ") VALUES ";
+  merge->replace_prefix = "REPLACE INTO " + d.target_ + " (" + list + ") VALUES ";
   if (const TrackedKey* handle = table.HandleKey()) {
     for (size_t c : handle->columns) d.where_.push_back({c, d.names_[c]});
+    merge->keyed = d.unique_keys_.size() == 1 && !handle->columns.empty();
+    merge->one_column_key = handle->columns.size() == 1;
+    merge->canonical_key = true;
+    for (size_t c : handle->columns) merge->canonical_key = merge->canonical_key && HasCanonicalLiteral(d.columns_[c]);
+    merge->delete_prefix = "DELETE FROM " + d.target_ + " WHERE " +
+                           (merge->one_column_key ? d.names_[handle->columns[0]] + " IN (" : std::string("("));
+    for (const Assignment& s : d.set_) {
+      if (std::find(handle->columns.begin(), handle->columns.end(), s.column) != handle->columns.end()) continue;
+      merge->upsert_suffix += merge->upsert_suffix.empty() ? " ON DUPLICATE KEY UPDATE " : ",";
+      merge->upsert_suffix += s.lhs + "VALUES(" + d.names_[s.column] + ")";
+    }
+    // Every written column is in the key: a conflict has nothing to change,
+    // but the clause needs one assignment.
+    if (merge->upsert_suffix.empty() && !d.set_.empty()) {
+      merge->upsert_suffix = " ON DUPLICATE KEY UPDATE " + d.set_[0].lhs + "VALUES(" + d.names_[d.set_[0].column] + ")";
+    }
+    merge->keyed = merge->keyed && !merge->upsert_suffix.empty();
   } else {
     for (size_t c : d.written_) d.where_.push_back({c, d.names_[c]});
   }
+  d.merge_ = std::move(merge);
   // A name no key can have (identifiers cannot contain NUL).
   d.all_columns_seed_ = Seed(d.target_, std::string_view("\0all", 4));
-  d.insert_prefix_ = "INSERT INTO " + d.target_ + " (" + list + ") VALUES ";
-  d.replace_prefix_ = "REPLACE INTO " + d.target_ + " (" + list + ") VALUES ";
   d.update_prefix_ = "UPDATE " + d.target_ + " SET ";
   d.delete_prefix_ = "DELETE FROM " + d.target_ + " WHERE ";
   d.row_estimate_ = 24 * table.columns.size() + 32;
@@ -389,6 +434,25 @@ Status TableDml::Delete(std::span<const Value> before, std::vector<std::string>*
   sql.append(delete_prefix_);
   DM_RETURN_IF_ERROR(AppendWhere(before, &sql));
   out->push_back(std::move(sql));
+  return Status::OK();
+}
+
+Status TableDml::MergeKey(std::span<const Value> row, std::string* out) const {
+  assert(merge_->keyed);
+  bool first = true;
+  for (const Assignment& w : where_) {
+    const Value& v = row[w.column];
+    if (v.is_null() || v.is_absent()) {
+      return Status::InvalidArgument(fmt::format("{}: key column {} has no value", target_, names_[w.column]));
+    }
+    if (!merge_->one_column_key) {
+      if (!first) out->append(" AND ");
+      out->append(w.lhs);
+      out->push_back('=');
+    }
+    first = false;
+    DM_RETURN_IF_ERROR(AppendSqlLiteral(v, columns_[w.column], out));
+  }
   return Status::OK();
 }
 

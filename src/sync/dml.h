@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,6 +67,32 @@ namespace dm::sync {
 [[nodiscard]] Status AppendSqlLiteral(const binlog::Value& value, const binlog::ColumnInfo& column,
                                       std::string* out);
 
+// The statement pieces the DML workers merge row changes of one target table
+// with (`multiple-rows` and `compact`, dml_worker.h). Shared by the jobs of a
+// table version and the workers; immutable.
+struct MergeForm {
+  std::string target;          // "`db`.`t`"
+  std::string insert_prefix;   // "INSERT INTO t (cols) VALUES "
+  std::string replace_prefix;  // "REPLACE INTO t (cols) VALUES " (safe mode)
+  // The rest apply when `keyed`: the table's handle key (primary key, else a
+  // NOT NULL unique key) is its only unique key, so a row image collides
+  // with another only on it and merged statements touch each key alone.
+  bool keyed = false;
+  // " ON DUPLICATE KEY UPDATE `c`=VALUES(`c`),..." over every written column
+  // outside the key: with insert_prefix, rows that replace whole row images.
+  std::string upsert_suffix;
+  // "DELETE FROM t WHERE `k` IN (" for a one-column key, joined with ',' and
+  // closed with ')'; "DELETE FROM t WHERE (" for a wider key, whose
+  // conditions ("`a`=1 AND `b`=2") are joined with ") OR (" and closed with ')'.
+  std::string delete_prefix;
+  bool one_column_key = false;
+  // The key's literals are equal exactly when the server finds the key
+  // values equal (integers, DECIMAL, temporal types, YEAR, BIT: no
+  // collation, no prefix, no -0.0), so changes of one key can be folded by
+  // comparing text (compact).
+  bool canonical_key = false;
+};
+
 // Per (tracked table, target table) precomputed pieces of the statements,
 // built once per table version (a new TableDml after every DDL or new
 // TABLE_MAP layout). Immutable after Make: const methods are thread-safe.
@@ -107,7 +134,18 @@ class TableDml {
   // hold a partial tuple: the caller truncates it to its size before the call.
   [[nodiscard]] Status InsertTuple(std::span<const binlog::Value> after, std::string* out) const;
   // "INSERT INTO t (cols) VALUES " or, safe mode, "REPLACE INTO t (cols) VALUES ".
-  const std::string& InsertPrefix(bool safe_mode) const { return safe_mode ? replace_prefix_ : insert_prefix_; }
+  const std::string& InsertPrefix(bool safe_mode) const {
+    return safe_mode ? merge_->replace_prefix : merge_->insert_prefix;
+  }
+
+  // The merge pieces of this table (never null).
+  const std::shared_ptr<const MergeForm>& merge_form() const { return merge_; }
+  // Appends the handle key of `row` as MergeForm uses it: the literal of a
+  // one-column key, else "`a`=1 AND `b`=2". REQUIRES: merge_form()->keyed.
+  // Equal text means equal key bytes, so comparing the old and new image's
+  // text tells whether an update keeps its key. InvalidArgument for an
+  // absent or NULL key value.
+  [[nodiscard]] Status MergeKey(std::span<const binlog::Value> row, std::string* out) const;
 
   // Causality keys of a row image, appended to *out: one 64-bit hash per
   // unique key (the primary key and every unique key whose values are all
@@ -151,8 +189,7 @@ class TableDml {
   std::vector<Assignment> where_;    // handle key columns, else written columns
   std::vector<UniqueKey> unique_keys_;
   uint64_t all_columns_seed_ = 0;    // hash seed when there is no unique key
-  std::string insert_prefix_;
-  std::string replace_prefix_;
+  std::shared_ptr<const MergeForm> merge_;
   std::string update_prefix_;  // "UPDATE t SET "
   std::string delete_prefix_;  // "DELETE FROM t WHERE "
   size_t row_estimate_ = 0;    // bytes reserved per statement beyond its prefix

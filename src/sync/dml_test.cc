@@ -354,6 +354,44 @@ TEST(TableDmlTest, NotNullUniqueKeyIsTheHandleKey) {
   EXPECT_EQ(out[0], "DELETE FROM `down`.`t` WHERE `u`=5 AND `name`='n' LIMIT 1");
 }
 
+TEST(TableDmlTest, MergeFormOfATableWhoseOnlyUniqueKeyIsAnIntegerPrimaryKey) {
+  const TableDml d = Fixture(/*with_pk=*/true, /*with_uk=*/false).Make();
+  const MergeForm& f = *d.merge_form();
+  EXPECT_TRUE(f.keyed);
+  EXPECT_TRUE(f.one_column_key);
+  EXPECT_TRUE(f.canonical_key);
+  EXPECT_EQ(f.target, "`down`.`t`");
+  EXPECT_EQ(f.insert_prefix, "INSERT INTO `down`.`t` (`id`,`name`,`u`) VALUES ");
+  EXPECT_EQ(f.upsert_suffix, " ON DUPLICATE KEY UPDATE `name`=VALUES(`name`),`u`=VALUES(`u`)");
+  EXPECT_EQ(f.delete_prefix, "DELETE FROM `down`.`t` WHERE `id` IN (");
+  std::string key = "<";
+  ASSERT_TRUE(d.MergeKey(std::vector<Value>{IntV(-7), StrV("a"), IntV(2), NullV()}, &key).ok());
+  EXPECT_EQ(key, "<-7");
+  EXPECT_FALSE(d.MergeKey(std::vector<Value>{NullV(), StrV("a"), IntV(2), NullV()}, &key).ok());
+}
+
+TEST(TableDmlTest, AnotherUniqueKeyOrAStringKeyLimitsMerging) {
+  // A second unique key (even a nullable one): rows could collide on it, so
+  // updates and deletes are not merged.
+  EXPECT_FALSE(Fixture(/*with_pk=*/true, /*with_uk=*/true).Make().merge_form()->keyed);
+  EXPECT_FALSE(Fixture(/*with_pk=*/false, /*with_uk=*/false).Make().merge_form()->keyed);
+  // A two-column NOT NULL unique key with a string: merged (conditions joined
+  // with OR), never folded by text (collations make different text equal).
+  Fixture f(/*with_pk=*/false, /*with_uk=*/false);
+  f.table.columns[3].nullable = false;
+  f.table.keys.push_back({"u", false, true, {3, 1}, true});
+  const TableDml d = f.Make();
+  const MergeForm& form = *d.merge_form();
+  EXPECT_TRUE(form.keyed);
+  EXPECT_FALSE(form.one_column_key);
+  EXPECT_FALSE(form.canonical_key);
+  EXPECT_EQ(form.delete_prefix, "DELETE FROM `down`.`t` WHERE (");
+  EXPECT_EQ(form.upsert_suffix, " ON DUPLICATE KEY UPDATE `id`=VALUES(`id`)");
+  std::string key;
+  ASSERT_TRUE(d.MergeKey(std::vector<Value>{IntV(1), StrV("n"), IntV(2), IntV(5)}, &key).ok());
+  EXPECT_EQ(key, "`u`=5 AND `name`='n'");
+}
+
 TEST(TableDmlTest, AbsentValueFailsAndAppendsNothing) {
   const TableDml d = Fixture().Make();
   std::vector<Value> row = {IntV(1), StrV("a"), IntV(2), Value{}};

@@ -30,6 +30,7 @@
 #include "common/status.h"
 #include "mysql/connection.h"
 #include "sync/checkpoint.h"
+#include "sync/dml.h"
 
 namespace dm::sync {
 
@@ -38,15 +39,40 @@ namespace dm::sync {
 // first key's worker is returned).
 uint32_t WorkerForKeys(std::span<const uint64_t> keys, uint32_t worker_count, bool* conflict);
 
-// One row change, ready to apply.
+// What a row change in merge form (DmlJob::form set) does.
+enum class RowChange : uint8_t {
+  kInsert,  // `row` is the new image; REPLACE when `safe`
+  kUpdate,  // the row with `key` becomes `row`; the update keeps the key
+  kDelete,  // the row with `key` goes
+};
+
+// One row change, ready to apply: either plain `statements`, or (with
+// `multiple-rows` or `compact`) in merge form, which the worker turns into
+// statements together with its neighbours:
+//   multiple-rows  consecutive changes of one kind and table become one
+//                  statement: INSERT ... VALUES (..),(..); UPDATEs one
+//                  INSERT ... ON DUPLICATE KEY UPDATE of the new images;
+//                  DELETEs one DELETE ... WHERE key IN (..).
+//   compact        the changes of one key within a batch fold into their net
+//                  effect (INSERT then UPDATE: one INSERT of the last image;
+//                  UPDATE then DELETE: DELETE; DELETE then INSERT: an upsert
+//                  of the new image; INSERT then DELETE: nothing), for tables
+//                  whose MergeForm has canonical_key; the folded changes of a
+//                  run touch each key once, so they group by kind whatever
+//                  their order.
+// An UPDATE or DELETE in merge form, and any change in a folded run, has
+// form->keyed set (its key is the table's only unique key) and is not in safe
+// mode. A lone UPDATE in merge form goes out as a one-row upsert, as DM's.
 struct DmlJob {
   RowPoint point;  // which row change this is (progress and exactly-once skip)
-  // Statements applied in order. With `merge_prefix` set, the job is one
-  // INSERT/REPLACE whose only element is its VALUES tuple "(...)", and
-  // consecutive such jobs with the same prefix are sent as one statement
-  // (multiple-rows).
-  std::vector<std::string> statements;
-  std::string merge_prefix;
+  std::vector<std::string> statements;  // plain: applied in order
+  std::shared_ptr<const MergeForm> form;  // merge form when set
+  RowChange change = RowChange::kInsert;
+  bool safe = false;
+  // TableDml::MergeKey: of the old image for kUpdate and kDelete, of the new
+  // one for a kInsert that compact may fold (empty otherwise).
+  std::string key;
+  std::string row;  // kInsert, kUpdate: TableDml::InsertTuple of the new image
 };
 
 struct DmlWorkerOptions {
@@ -55,7 +81,9 @@ struct DmlWorkerOptions {
   uint32_t worker_count = 16;
   size_t batch = 100;        // row changes per target transaction, at most
   size_t queue_size = 1024;  // row changes queued per worker before Push blocks
-  // Merged INSERTs stop growing here, and statements are sent together up
+  bool multiple_rows = false;  // merge consecutive changes (DmlJob)
+  bool compact = false;        // fold the changes of one key within a batch (DmlJob)
+  // Merged statements stop growing here, and statements are sent together up
   // to this size (the target's max_allowed_packet must be larger).
   size_t max_statement_bytes = size_t{4} << 20;
   int max_retries = 8;       // per batch, for retryable errors, on a new connection
@@ -85,6 +113,9 @@ class DmlWorkerPool {
   struct Worker {
     std::deque<DmlJob> queue;  // guarded by mu_
     bool busy = false;         // a batch is being applied; guarded by mu_
+    // The queue got a job, or stop: one per worker, so a push wakes only
+    // the worker it is for.
+    std::condition_variable work_ready;
     std::jthread thread;
   };
 
@@ -98,7 +129,6 @@ class DmlWorkerPool {
 
   DmlWorkerOptions options_;
   std::mutex mu_;
-  std::condition_variable work_ready_;  // a queue got a job, or stop
   std::condition_variable progress_;    // a queue shrank, a batch finished, or an error
   std::vector<std::unique_ptr<Worker>> workers_;
   Status error_;  // guarded by mu_

@@ -86,6 +86,10 @@ class Syncer::Impl {
   Status HandleEvent(const binlog::RawEvent& event);
   Status HandleTableMap(const binlog::RawEvent& event);
   Status HandleRows(const binlog::RawEvent& event);
+  // Fills `job` with the statements of one row change, or its merge form
+  // (multiple-rows, compact; dml_worker.h) where merging keeps it exact.
+  Status BuildJob(const TableDml& dml, binlog::RowsKind kind, std::span<const binlog::Value> before,
+                  std::span<const binlog::Value> after, bool safe, DmlJob* job);
   // Starts tracking `table`, which the checkpoint did not know.
   Status SeedTable(const filter::TableName& table);
   Status HandleQuery(const binlog::RawEvent& event);
@@ -120,6 +124,7 @@ class Syncer::Impl {
   std::string scratch_;  // inflated bytes of the current compressed event
   std::vector<binlog::Value> before_, after_;
   std::vector<uint64_t> keys_;
+  std::string key_scratch_;  // the new image's key of an update (BuildJob)
 
   binlog::Location committed_;  // after the last complete transaction
   std::optional<binlog::Location> safe_until_;
@@ -192,6 +197,8 @@ DmlWorkerOptions Syncer::Impl::PoolOptions(uint32_t worker_count) const {
   pool.worker_count = worker_count;
   pool.batch = static_cast<size_t>(std::max(1, options_.syncer.batch));
   pool.queue_size = static_cast<size_t>(std::max(1, options_.syncer.queue_size));
+  pool.multiple_rows = options_.syncer.multiple_rows;
+  pool.compact = options_.syncer.compact;
   return pool;
 }
 
@@ -495,18 +502,7 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
         if (applied) continue;
       }
     }
-    Status built;
-    if (kind == binlog::RowsKind::kWrite && options_.syncer.multiple_rows) {
-      job.merge_prefix = dml.InsertPrefix(safe);
-      job.statements.emplace_back();
-      built = dml.InsertTuple(after, &job.statements.back());
-    } else if (kind == binlog::RowsKind::kWrite) {
-      built = dml.Insert(after, safe, &job.statements);
-    } else if (kind == binlog::RowsKind::kUpdate) {
-      built = dml.Update(before, after, safe, &job.statements);
-    } else {
-      built = dml.Delete(before, &job.statements);
-    }
+    const Status built = BuildJob(dml, kind, before, after, safe, &job);
     DM_RETURN_IF_ERROR(built.WithContext(fmt::format("row {} of the rows event at {}", row, at.ToString())));
     // A change whose keys live on different workers runs alone: every
     // earlier change is applied first, and every later one waits for it
@@ -518,6 +514,48 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
     pushed_in_open_txn_ = true;
   }
   return reader.status();
+}
+
+Status Syncer::Impl::BuildJob(const TableDml& dml, binlog::RowsKind kind, std::span<const binlog::Value> before,
+                              std::span<const binlog::Value> after, bool safe, DmlJob* job) {
+  const MergeForm& form = *dml.merge_form();
+  if (options_.syncer.multiple_rows || options_.syncer.compact) {
+    if (kind == binlog::RowsKind::kWrite) {
+      job->form = dml.merge_form();
+      job->change = RowChange::kInsert;
+      job->safe = safe;
+      // compact folds an insert with the other changes of its key.
+      if (options_.syncer.compact && form.keyed && form.canonical_key && !safe) {
+        DM_RETURN_IF_ERROR(dml.MergeKey(after, &job->key));
+      }
+      return dml.InsertTuple(after, &job->row);
+    }
+    // Safe mode's DELETE+REPLACE stays per row; so does an update that
+    // moves a row to another key, and any change of a table with several
+    // unique keys (merged, its rows could collide on another key).
+    if (form.keyed && !safe) {
+      DM_RETURN_IF_ERROR(dml.MergeKey(before, &job->key));
+      if (kind == binlog::RowsKind::kDelete) {
+        job->form = dml.merge_form();
+        job->change = RowChange::kDelete;
+        return Status::OK();
+      }
+      key_scratch_.clear();
+      DM_RETURN_IF_ERROR(dml.MergeKey(after, &key_scratch_));
+      if (key_scratch_ == job->key) {
+        job->form = dml.merge_form();
+        job->change = RowChange::kUpdate;
+        return dml.InsertTuple(after, &job->row);
+      }
+      job->key.clear();
+    }
+  }
+  switch (kind) {
+    case binlog::RowsKind::kWrite: return dml.Insert(after, safe, &job->statements);
+    case binlog::RowsKind::kUpdate: return dml.Update(before, after, safe, &job->statements);
+    case binlog::RowsKind::kDelete: return dml.Delete(before, &job->statements);
+  }
+  return Status::Internal("unknown rows event kind");
 }
 
 Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
