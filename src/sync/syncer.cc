@@ -214,6 +214,10 @@ Status Syncer::Impl::Prepare() {
   DM_ASSIGN_OR_RETURN(auto upstream, mysql::Connection::Connect(options_.upstream));
   upstream_ = std::make_unique<mysql::Connection>(std::move(upstream));
   DM_RETURN_IF_ERROR(checkpoint_.Prepare(*target_));
+  if (options_.start_overrides_checkpoint) {
+    if (!options_.start) return Status::InvalidArgument("a start point overriding the checkpoint is missing");
+    DM_RETURN_IF_ERROR(checkpoint_.Remove(*target_));
+  }
 
   DM_ASSIGN_OR_RETURN(std::optional<GlobalCheckpoint> global, checkpoint_.LoadGlobal(*target_));
   SchemaTracker::Options tracker_options;

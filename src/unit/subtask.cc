@@ -15,6 +15,7 @@
 #include "load/dump_metadata.h"
 #include "load/loader.h"
 #include "mysql/quote.h"
+#include "sync/start_time.h"
 
 namespace dm::unit {
 namespace fs = std::filesystem;
@@ -57,8 +58,12 @@ mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db) {
 }
 
 SubTask::SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance,
-                 const config::SourceConfig& source, bool exit_when_synced)
-    : task_(task), instance_(instance), source_(source), exit_when_synced_(exit_when_synced) {}
+                 const config::SourceConfig& source, bool exit_when_synced, std::string start_time)
+    : task_(task),
+      instance_(instance),
+      source_(source),
+      exit_when_synced_(exit_when_synced),
+      start_time_(std::move(start_time)) {}
 
 std::string SubTask::DumpDir() const {
   return (fs::path(instance_.resolved.loader.dir) / fmt::format("{}.{}", task_.name, source_.source_id)).string();
@@ -390,6 +395,14 @@ Status SubTask::RunSync(std::stop_token stop) {
                                                                        : instance_.meta->binlog_pos},
                                      instance_.meta->binlog_gtid};
   }
+  if (!start_time_.empty()) {
+    DM_ASSIGN_OR_RETURN(int64_t at, sync::StartTimeSeconds(start_time_, task_.timezone, options.target));
+    DM_ASSIGN_OR_RETURN(options.start, sync::LocateStartTime(options.upstream, options.server_id, at));
+    options.start_overrides_checkpoint = true;
+    options.safe_mode_until.reset();
+    log::Info("--start-time resolved", {{"task", task_.name}, {"source", source_.source_id},
+                                         {"start_time", start_time_}, {"location", options.start->ToString()}});
+  }
   SetUnit(UnitKind::kSync);
   // A lost upstream or target (restart, network) pauses sync; it resumes by
   // itself from the checkpoint with a growing pause, as DM's task checker
@@ -402,6 +415,8 @@ Status SubTask::RunSync(std::stop_token stop) {
     }
     log::Info("sync unit starts", {{"task", task_.name}, {"source", source_.source_id}});
     Status s = syncer_->Run(stop);
+    // Resuming continues from the checkpoint, not from --start-time again.
+    options.start_overrides_checkpoint = false;
     if (s.ok() || !s.IsRetryable() || stop.stop_requested()) return s;
     log::Warn("sync paused by a resumable error; resuming from the checkpoint",
               {{"task", task_.name}, {"source", source_.source_id}, {"error", s}, {"after_s", backoff.count()}});

@@ -70,8 +70,11 @@ class SubTask {
   // `instance` one of its mysql_instances with `source` its source config.
   // With `exit_when_synced`, the sync unit (task-mode all and incremental)
   // ends once it has applied the upstream's position read when it started.
+  // A non-empty `start_time` (DM's --start-time, sync/start_time.h) makes the
+  // sync unit start from that time, whatever the checkpoint, meta or dump
+  // say; resuming after a pause uses the checkpoint again.
   SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance, const config::SourceConfig& source,
-          bool exit_when_synced = false);
+          bool exit_when_synced = false, std::string start_time = "");
 
   // Runs the task-mode's units to the end, or until `stop` is requested
   // (Cancelled). Blocks. Call once.
@@ -126,6 +129,7 @@ class SubTask {
   dump::Progress dump_progress_;
   load::Progress load_progress_;
   bool exit_when_synced_ = false;
+  std::string start_time_;
   std::unique_ptr<sync::Syncer> syncer_;  // set once, under mu_, when sync starts
 
   std::mutex mu_;

@@ -48,6 +48,7 @@ struct WorkerFlags {
   std::string task_file;
   std::vector<std::string> source_files;
   bool exit_when_synced = false;
+  std::string start_time;
   std::string secret_key_path;
 };
 
@@ -152,6 +153,9 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
   app.add_option("--source", flags.source_files, "standalone mode: a source file (repeatable)");
   app.add_flag("--exit-when-synced", flags.exit_when_synced,
                "standalone mode: exit once every source caught up with the upstream position at sync start");
+  app.add_option("--start-time", flags.start_time,
+                 "standalone mode: sync from the first binlog event at or after this time (\"2021-10-21 00:01:00\" "
+                 "in the task's timezone, or RFC 3339 with an offset), whatever the checkpoint says");
   app.add_option("--secret-key-path", flags.secret_key_path,
                  "file with the 64-hex-character AES key for passwords (default: DM's built-in key)");
   if (int code = ParseCommandLine(app, argc, argv, out, err); code >= 0) return code;
@@ -178,6 +182,7 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
       return 1;
     }
     inputs->exit_when_synced = flags.exit_when_synced;
+    inputs->start_time = flags.start_time;
     return RunStandalone(*inputs, *cfg, err);
   }
   log::Warn("cluster mode is not implemented yet: this dm-worker serves /status and /metrics only",

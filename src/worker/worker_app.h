@@ -29,6 +29,7 @@ struct StandaloneInputs {
   std::vector<config::SourceConfig> sources;  // in mysql-instances order
   std::vector<std::string> warnings;
   bool exit_when_synced = false;  // --exit-when-synced
+  std::string start_time;         // --start-time ("" when not given)
 };
 
 // Loads and cross-checks the task and source files: every instance's
