@@ -160,7 +160,8 @@ Result<std::vector<WorkerProgress>> SyncerCheckpoint::LoadWorkerProgress(mysql::
 }
 
 Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& global,
-                               const std::vector<TableCheckpoint>& tables, bool clear_worker_progress) const {
+                               const std::vector<TableCheckpoint>& tables, bool clear_worker_progress,
+                               bool keep_ddl_marker) const {
   DM_RETURN_IF_ERROR(CheckFits(global.location.position, "global checkpoint"));
   if (global.exit_safe) DM_RETURN_IF_ERROR(CheckFits(global.exit_safe->position, "safe-mode exit point"));
   for (const TableCheckpoint& t : tables) {
@@ -191,10 +192,19 @@ Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& 
       "table_info = VALUES(table_info)";
   DM_RETURN_IF_ERROR(conn.Begin());
   Status s = conn.Execute(sql);
-  if (s.ok() && clear_worker_progress) s = conn.Execute("DELETE FROM " + progress_table_ + " WHERE id = " + id);
+  if (s.ok() && clear_worker_progress) {
+    s = conn.Execute("DELETE FROM " + progress_table_ + " WHERE id = " + id +
+                     (keep_ddl_marker ? " AND worker <> " + std::to_string(kDdlMarkerWorker) : std::string()));
+  }
   if (s.ok()) s = conn.Commit();
   if (!s.ok() && !conn.broken()) (void)conn.Rollback();
   return s;
+}
+
+Status SyncerCheckpoint::ClearExitPoint(mysql::Connection& conn) const {
+  return conn.Execute("UPDATE " + table_ +
+                      " SET exit_safe_binlog_name = '', exit_safe_binlog_pos = 0, exit_safe_binlog_gtid = '' "
+                      "WHERE id = " + Quote(conn, source_id_) + " AND is_global = 1");
 }
 
 std::string SyncerCheckpoint::WorkerProgressSql(const WorkerProgress& progress, mysql::StringEscaping escaping) const {

@@ -95,10 +95,17 @@ class SyncerCheckpoint {
   // everything the workers applied is at or before `global` (the caller has
   // drained them at a transaction boundary). A flush in the middle of a
   // transaction (stopping) keeps them: they cover the rows past `global`.
-  // Positions must fit DM's INT UNSIGNED columns (InvalidArgument naming
-  // them if not).
+  // Clearing them removes the DDL marker too unless `keep_ddl_marker` (the
+  // flush ahead of a DDL that a crashed run may have applied: the marker must
+  // survive until that DDL is checkpointed). Positions must fit DM's INT
+  // UNSIGNED columns (InvalidArgument naming them if not).
   Status Flush(mysql::Connection& conn, const GlobalCheckpoint& global, const std::vector<TableCheckpoint>& tables,
-               bool clear_worker_progress = true) const;
+               bool clear_worker_progress = true, bool keep_ddl_marker = false) const;
+
+  // Empties the global row's safe-mode exit point, nothing else (autocommit):
+  // a run that starts consumes the exit point of the last one, so that a
+  // kill before its first flush is seen as an unclean stop.
+  Status ClearExitPoint(mysql::Connection& conn) const;
 
   // The statement a worker runs inside its batch transaction, last, to
   // record `progress`.

@@ -129,7 +129,7 @@ TEST_F(SyncerCheckpointTest, WorkerProgressCommitsOnlyWithItsTransaction) {
   EXPECT_EQ((*progress)[0].applied.row, 2u);
 }
 
-TEST_F(SyncerCheckpointTest, DdlMarkerIsKeptApartFromWorkersAndClearedByFlush) {
+TEST_F(SyncerCheckpointTest, DdlMarkerIsKeptApartFromWorkersAndClearedByFlushUnlessKept) {
   SyncerCheckpoint cp(meta_, "t1", "mysql-01");
   ASSERT_TRUE(cp.Prepare(*conn_).ok());
   auto none = cp.LoadDdlMarker(*conn_);
@@ -145,6 +145,13 @@ TEST_F(SyncerCheckpointTest, DdlMarkerIsKeptApartFromWorkersAndClearedByFlush) {
   auto progress = cp.LoadWorkerProgress(*conn_);
   ASSERT_TRUE(progress.ok()) << progress.status().ToString();
   EXPECT_EQ(progress->size(), 1u);
+  // The flush ahead of the marked DDL keeps the marker, not the workers' rows.
+  ASSERT_TRUE(cp.Flush(*conn_, {At("mysql-bin.000002", 870), std::nullopt}, {}, true, /*keep_ddl_marker=*/true).ok());
+  marker = cp.LoadDdlMarker(*conn_);
+  ASSERT_TRUE(marker.ok() && marker->has_value()) << marker.status().ToString();
+  progress = cp.LoadWorkerProgress(*conn_);
+  ASSERT_TRUE(progress.ok());
+  EXPECT_TRUE(progress->empty());
   ASSERT_TRUE(cp.Flush(*conn_, {At("mysql-bin.000002", 1000), std::nullopt}, {}).ok());
   marker = cp.LoadDdlMarker(*conn_);
   ASSERT_TRUE(marker.ok());

@@ -97,7 +97,10 @@ class Syncer::Impl {
   // Applies part `index` of a DDL split per table (SplitPerTable).
   Status ApplyDdlPart(const binlog::RawEvent& event, const DdlStatement& part, uint32_t index, uint64_t sql_mode);
   Status EndTransaction(const binlog::RawEvent& event);
-  Status Flush();
+  // Writes the checkpoint. `exiting`: the last flush of a run, which records
+  // its safe-mode exit point (DM's safemode_exit_point) so that a restart
+  // knows the stop was clean.
+  Status Flush(bool exiting = false);
   Result<filter::TableName> Route(const filter::TableName& source) const;
   // The target's SHOW CREATE output for every object `statement` names
   // (after routing), "(absent)" for missing ones: the DDL marker's picture.
@@ -128,6 +131,8 @@ class Syncer::Impl {
 
   binlog::Location committed_;  // after the last complete transaction
   std::optional<binlog::Location> safe_until_;
+  // Safe mode until then (safe-mode-duration after an unclean stop).
+  std::optional<Clock::time_point> safe_mode_deadline_;
   std::vector<WorkerProgress> recovery_;  // the workers' rows found at start
   std::optional<RowPoint> recovery_end_;  // the last of them
   std::optional<DdlMarker> ddl_marker_;
@@ -159,6 +164,7 @@ Result<filter::TableName> Syncer::Impl::Route(const filter::TableName& source) c
 
 bool Syncer::Impl::SafeModeAt(const binlog::Position& position) const {
   if (options_.syncer.safe_mode) return true;
+  if (safe_mode_deadline_ && Clock::now() < *safe_mode_deadline_) return true;
   return safe_until_ && binlog::ComparePositions(position, safe_until_->position) < 0;
 }
 
@@ -230,6 +236,21 @@ Status Syncer::Impl::Prepare() {
   if (global) {
     committed_ = global->location;
     safe_until_ = global->exit_safe;
+    // Without an exit point the last run did not stop cleanly (killed, or
+    // the machine went down): as DM, safe mode for safe-mode-duration from
+    // now ("0s" turns that off). dm's exactly-once skip does not need it.
+    const auto duration = options_.syncer.safe_mode_duration.value_or(
+        std::chrono::seconds(2 * options_.syncer.checkpoint_flush_interval));
+    if (global->exit_safe && binlog::ComparePositions(global->exit_safe->position, committed_.position) <= 0) {
+      // Only the last run's clean-stop mark: consumed.
+      safe_until_.reset();
+      DM_RETURN_IF_ERROR(checkpoint_.ClearExitPoint(*target_));
+    } else if (!global->exit_safe && duration.count() > 0) {
+      safe_mode_deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(duration);
+      log::Info("sync runs in safe mode after an unclean stop",
+                {{"task", options_.task}, {"source", options_.source_id},
+                 {"safe_mode_duration_s", std::chrono::duration_cast<std::chrono::seconds>(duration).count()}});
+    }
     DM_ASSIGN_OR_RETURN(auto tables, checkpoint_.LoadTables(*target_));
     for (const TableCheckpoint& t : tables) {
       auto info = nlohmann::json::parse(t.table_info, nullptr, /*allow_exceptions=*/false);
@@ -301,20 +322,27 @@ Status Syncer::Impl::OpenSource() {
   return Status::OK();
 }
 
-Status Syncer::Impl::Flush() {
+Status Syncer::Impl::Flush(bool exiting) {
   DM_RETURN_IF_ERROR(pool_->Drain());
   DM_SYNC_POINT("syncer.flush.after-drain");  // rows and worker progress committed, checkpoint not
   GlobalCheckpoint global;
   global.location = committed_;
   if (safe_until_ && binlog::ComparePositions(committed_.position, safe_until_->position) < 0) {
     global.exit_safe = safe_until_;
+  } else if (exiting) {
+    // A clean stop: nothing past here needs safe mode (the workers' rows
+    // cover what a stop inside a transaction applied beyond it).
+    global.exit_safe = committed_;
   }
   std::vector<TableCheckpoint> tables;
   for (const TrackedTable* t : tracker_->Tables()) tables.push_back({t->name, committed_, TableInfoJson(*t)});
   // Rows of a transaction whose end has not been read yet are applied but
   // lie past `committed_`: the workers' rows must keep covering them.
   const bool at_boundary = !pushed_in_open_txn_;
-  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables, at_boundary));
+  // A marker loaded at start belongs to a DDL ahead that a crashed run may
+  // have applied: it must outlive the flushes before that DDL is passed
+  // (HandleDdl resets it then), or a kill in between would apply it twice.
+  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables, at_boundary, ddl_marker_.has_value()));
   last_flush_ = Clock::now();
   dirty_ = false;
   if (!at_boundary) return Status::OK();
@@ -360,7 +388,7 @@ Status Syncer::Impl::Run(std::stop_token stop) {
   // Keep what the workers can still commit: a stop, a synced exit and a
   // failure of the event loop all end with the checkpoint covering it. A
   // worker failure leaves the checkpoint as it was (its rows cover the rest).
-  Status flushed = Flush();
+  Status flushed = Flush(/*exiting=*/true);
   if (result.ok()) return flushed;
   if (!flushed.ok() && result.code() == StatusCode::kCancelled) return flushed;
   return result;

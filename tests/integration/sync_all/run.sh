@@ -168,3 +168,35 @@ for point in syncer.flush.after-drain dml-worker.after-commit:3 syncer.ddl.befor
   diff_equal "after a crash at $point"
 done
 pass "crash points (after drain before flush, after a worker commit, in the middle of a DDL) leave the target exact"
+
+# safe-mode-duration as DM: a restart after a clean exit runs without safe
+# mode; one after a kill runs in safe mode for the duration (default twice
+# checkpoint-flush-interval); "0s" turns that off.
+unclean() { grep -c "sync runs in safe mode after an unclean stop" "$work/worker.log" || true; }
+crash_and_restart() {  # crash_and_restart: a burst, a kill after a worker commit, a clean catch-up
+  burst 5
+  DM_CRASH_POINT=dml-worker.after-commit run_worker --exit-when-synced
+  set +e
+  wait_exit "$worker_pid" 120
+  code=$?
+  set -e
+  [ "$code" -eq 137 ] || fail "the crash point did not kill the worker (exit $code)"
+  run_worker --exit-when-synced
+  wait_exit "$worker_pid" 120 || fail "the run after a crash failed: $(tail -5 "$work/worker.err")"
+}
+before=$(unclean)
+burst 3
+run_worker --exit-when-synced
+wait_exit "$worker_pid" 120 || fail "the run after a clean exit failed: $(tail -5 "$work/worker.err")"
+[ "$(unclean)" -eq "$before" ] || fail "a restart after a clean exit ran in safe mode"
+crash_and_restart
+[ "$(unclean)" -eq $((before + 1)) ] || fail "a restart after a kill did not run in safe mode"
+grep "sync runs in safe mode after an unclean stop" "$work/worker.log" | tail -1 | grep -q 'safe_mode_duration_s=2\]' ||
+  fail "the default safe-mode-duration is not 2 x checkpoint-flush-interval: $(grep 'unclean stop' "$work/worker.log" | tail -1)"
+diff_equal "after a restart in safe mode"
+sed -i 's/checkpoint-flush-interval: 1}/checkpoint-flush-interval: 1, safe-mode-duration: "0s"}/' "$work/task.yaml"
+grep -q 'safe-mode-duration: "0s"' "$work/task.yaml" || fail "could not set safe-mode-duration"
+crash_and_restart
+[ "$(unclean)" -eq $((before + 1)) ] || fail "safe-mode-duration 0s still ran in safe mode after a kill"
+diff_equal "after a kill with safe-mode-duration 0s"
+pass "safe-mode-duration: safe mode after a kill only, for twice the flush interval by default, none with 0s"
