@@ -337,15 +337,20 @@ Status Syncer::Impl::Flush(bool exiting) {
   std::vector<TableCheckpoint> tables;
   for (const TrackedTable* t : tracker_->Tables()) tables.push_back({t->name, committed_, TableInfoJson(*t)});
   // Rows of a transaction whose end has not been read yet are applied but
-  // lie past `committed_`: the workers' rows must keep covering them.
-  const bool at_boundary = !pushed_in_open_txn_;
+  // lie past `committed_`: the workers' rows must keep covering them. So
+  // must the rows a crashed run left while its changes are being replayed
+  // (committed_ not past the last of them): cleared, the replayed changes
+  // between here and there would no longer be skipped and would apply twice.
+  const bool replaying =
+      recovery_end_ && binlog::ComparePositions(committed_.position, recovery_end_->position) <= 0;
+  const bool clear_progress = !pushed_in_open_txn_ && !replaying;
   // A marker loaded at start belongs to a DDL ahead that a crashed run may
   // have applied: it must outlive the flushes before that DDL is passed
   // (HandleDdl resets it then), or a kill in between would apply it twice.
-  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables, at_boundary, ddl_marker_.has_value()));
+  DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables, clear_progress, ddl_marker_.has_value()));
   last_flush_ = Clock::now();
   dirty_ = false;
-  if (!at_boundary) return Status::OK();
+  if (!clear_progress) return Status::OK();
   // The workers' rows are gone; the recorded pool size no longer binds.
   recovery_.clear();
   recovery_end_.reset();
