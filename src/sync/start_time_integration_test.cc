@@ -1,8 +1,9 @@
 // --start-time against the shared MariaDB pair: DM's time forms, naive times
 // read in a time zone by the target server, and the binlog location of the
 // first event group at or after a time, with groups whose binlog timestamps
-// are set by SET TIMESTAMP (far in the future, so no other test's events
-// qualify).
+// are set by SET TIMESTAMP to ten years and 5000 s ahead: above what any
+// other test stamps (full_every_type stamps ten years ahead, after FLUSH
+// BINARY LOGS), so no other test's events qualify.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -56,7 +57,7 @@ TEST(LocateStartTimeTest, FindsTheFirstGroupAtOrAfterTheTime) {
   ASSERT_TRUE(conn->Execute("CREATE DATABASE " + mysql::QuoteIdentifier(db)).ok());
   ASSERT_TRUE(conn->Execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)").ok());
   // Three transactions stamped base+100, base+200, base+300.
-  const int64_t base = static_cast<int64_t>(std::time(nullptr)) + 10 * 365 * 86400;
+  const int64_t base = static_cast<int64_t>(std::time(nullptr)) + 10 * 365 * 86400 + 5000;
   std::vector<mysql::MasterStatus> before, after;
   for (int i = 1; i <= 3; ++i) {
     auto b = mysql::ReadMasterStatus(*conn);
