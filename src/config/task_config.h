@@ -210,6 +210,11 @@ Status Adjust(TaskConfig& cfg, LoadReport& report);
 // max-pending-row-size. REQUIRES: Adjust() ran.
 Status Validate(const TaskConfig& cfg, const ConfigOrigin& origin);
 
+// Valid DM settings whose machinery dm does not have yet (shard-mode): an
+// error naming the key, so a task is refused before anything runs rather than
+// run without them.
+Status RefuseUnsupportedTaskFeatures(const TaskConfig& cfg, const ConfigOrigin& origin);
+
 // Decode + Adjust + Validate. `report` may be null.
 Result<TaskConfig> LoadTaskConfigFromString(std::string_view text, std::string_view display_name,
                                             const crypto::SecretKey& key, LoadReport* report = nullptr);

@@ -300,4 +300,15 @@ Status Validate(const TaskConfig& cfg, const ConfigOrigin& origin) {
   return CheckUnused(cfg, origin, refs);
 }
 
+Status RefuseUnsupportedTaskFeatures(const TaskConfig& cfg, const ConfigOrigin& origin) {
+  if (cfg.shard_mode != ShardMode::kNone) {
+    return origin.Error(
+        ErrorCode::kConfigInvalidValue, "shard-mode",
+        fmt::format("shard-mode '{}' (shard DDL coordination) is not supported by this dm yet; remove the key to "
+                    "migrate without coordination",
+                    EnumToString(cfg.shard_mode)));
+  }
+  return Status::OK();
+}
+
 }  // namespace dm::config

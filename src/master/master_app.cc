@@ -4,12 +4,25 @@
 
 #include <ostream>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
 #include "common/cli.h"
+#include "common/encrypt.h"
 #include "common/log.h"
 #include "common/signals.h"
+#include "common/strings.h"
 #include "config/master_config.h"
 #include "config/server_flags.h"
+#include "etcd/client.h"
+#include "etcd/embedded.h"
+#include "http/client.h"
 #include "http/server.h"
+#include "master/master_server.h"
 
 namespace dm::master {
 namespace {
@@ -76,6 +89,131 @@ Result<config::MasterConfig> LoadMasterConfig(const MasterFlags& flags) {
   return cfg;
 }
 
+// A free loopback port for the etcd member's client URL: only this master
+// talks to it (workers and dmctl go through the master's own port).
+Result<uint16_t> FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return Status::Unavailable("cannot open a socket to pick etcd's client port");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  close(fd);
+  if (!ok) return Status::Unavailable("cannot bind a loopback port for etcd's client URL");
+  return ntohs(addr.sin_port);
+}
+
+// A master started with --join and no data yet asks a member of the running
+// cluster to add its etcd member, and gets the initial cluster to start with.
+Result<std::string> JoinCluster(const config::MasterConfig& cfg, const std::vector<std::string>& peer_urls) {
+  nlohmann::json request = {{"name", cfg.name}, {"peer_urls", peer_urls}};
+  http::ClientOptions options;
+  options.tls = http::TlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key, {}};
+  Status last = Status::InvalidArgument("join: no dm-master address given");
+  for (std::string address : SplitString(cfg.join, ',')) {
+    if (auto scheme = address.find("://"); scheme != std::string::npos) address = address.substr(scheme + 3);
+    auto response = http::Call(address, "POST", "/apis/v1alpha1/members/join", request.dump(), options);
+    if (!response.ok()) {
+      last = response.status();
+      continue;
+    }
+    nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+    if (!body.is_object() || !body.value("result", false)) {
+      return Status::FailedPrecondition(fmt::format("join via {}: {}", address,
+                                                    body.is_object() ? body.value("msg", "") : response->body));
+    }
+    return body.value("initial_cluster", "");
+  }
+  return last;
+}
+
+// Runs the master until SIGTERM/SIGINT/SIGHUP: its etcd member, the etcd
+// client, the control plane and the one HTTP listener. Returns the exit code.
+int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
+  auto key = crypto::ResolveSecretKey(cfg.secret_key_path);
+  if (!key.ok()) {
+    err << "dm-master: " << key.status().message() << "\n";
+    return 1;
+  }
+  auto port = FreeLoopbackPort();
+  if (!port.ok()) {
+    err << "dm-master: " << port.status().message() << "\n";
+    return 1;
+  }
+  etcd::EmbeddedOptions options;
+  options.name = cfg.name;
+  options.data_dir = cfg.data_dir;
+  options.client_url = fmt::format("http://127.0.0.1:{}", *port);
+  options.peer_urls = SplitString(cfg.peer_urls, ',');
+  options.advertise_peer_urls = SplitString(cfg.advertise_peer_urls, ',');
+  options.initial_cluster = cfg.initial_cluster;
+  options.initial_cluster_state = std::string(config::EnumToString(cfg.initial_cluster_state));
+  options.auto_compaction_mode = std::string(config::EnumToString(cfg.auto_compaction_mode));
+  options.auto_compaction_retention = cfg.auto_compaction_retention;
+  options.quota_backend_bytes = cfg.quota_backend_bytes;
+  options.max_txn_ops = cfg.max_txn_ops;
+  options.max_request_bytes = cfg.max_request_bytes;
+  const bool has_data = std::filesystem::exists(std::filesystem::path(cfg.data_dir) / "member");
+  if (!cfg.join.empty() && !has_data) {
+    auto initial = JoinCluster(cfg, options.advertise_peer_urls.empty() ? options.peer_urls
+                                                                        : options.advertise_peer_urls);
+    if (!initial.ok()) {
+      err << "dm-master: cannot join the cluster at " << cfg.join << ": " << initial.status().message() << "\n";
+      return 1;
+    }
+    options.initial_cluster = *initial;
+    options.initial_cluster_state = "existing";
+  }
+  etcd::EmbeddedEtcd member;
+  if (Status s = member.Start(options); !s.ok()) {
+    err << "dm-master: cannot start its etcd member: " << s.message() << "\n";
+    return 1;
+  }
+  auto client = etcd::Client::Connect(etcd::ClientOptions{{options.client_url}, {}, std::chrono::seconds(5)});
+  if (!client.ok()) {
+    err << "dm-master: " << client.status().message() << "\n";
+    return 1;
+  }
+  http::MetricsRegistry metrics;
+  http::Server server(&metrics, http::TlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key,
+                                                 cfg.security.cert_allowed_cn});
+  MasterServer master(cfg, std::move(*key), **client, metrics);
+  master.RegisterHandlers(server);
+  auto address = http::ParseListenAddress(cfg.master_addr);
+  if (!address.ok()) {
+    err << "dm-master: master-addr: " << address.status().message() << "\n";
+    return 1;
+  }
+  if (Status s = server.Start(address->first, address->second); !s.ok()) {
+    err << "dm-master: " << s.message() << "\n";
+    return 1;
+  }
+  master.Start();
+  log::Info("dm-master started", {{"name", cfg.name}, {"address", fmt::format("{}:{}", address->first, server.port())},
+                                  {"etcd_client", options.client_url}, {"peer_urls", cfg.peer_urls}});
+  int code = 0;
+  while (true) {
+    if (int signal_number = WaitForTerminationSignalFor(std::chrono::seconds(1)); signal_number != 0) {
+      log::Info("received signal, dm-master stops", {{"signal", signal_number}});
+      break;
+    }
+    if (!member.Alive()) {
+      // The state lives in etcd: a master whose member died cannot serve. An
+      // external supervisor restarts the process, which restarts the member.
+      log::Error("the etcd member exited; dm-master stops", {{"log", member.log_path()}});
+      code = 1;
+      break;
+    }
+  }
+  master.Stop();
+  server.Stop();
+  if (Status s = member.Stop(); !s.ok()) log::Warn("stopping the etcd member failed", {{"error", s}});
+  log::Info("dm-master stopped", {{"name", cfg.name}});
+  return code;
+}
+
 }  // namespace
 
 int RunMaster(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -104,11 +242,7 @@ int RunMaster(int argc, const char* const* argv, std::ostream& out, std::ostream
     err << "dm-master: " << s.message() << "\n";
     return 1;
   }
-  log::Warn("cluster mode is not implemented yet: this dm-master serves /status and /metrics only");
-  http::MetricsRegistry metrics;
-  http::Server server(&metrics, http::TlsOptions{cfg->security.ssl_ca, cfg->security.ssl_cert,
-                                                 cfg->security.ssl_key, cfg->security.cert_allowed_cn});
-  return http::ServeUntilSignal("dm-master", cfg->name, cfg->master_addr, server, err);
+  return ServeCluster(*cfg, err);
 }
 
 }  // namespace dm::master

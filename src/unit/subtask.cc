@@ -15,6 +15,7 @@
 #include "load/dump_metadata.h"
 #include "load/loader.h"
 #include "mysql/quote.h"
+#include "sync/checkpoint.h"
 #include "sync/start_time.h"
 
 namespace dm::unit {
@@ -109,11 +110,16 @@ Status SubTask::Run(std::stop_token stop) {
     case config::TaskMode::kFull:
       status = RunFull(stop, /*keep_metadata=*/false);
       break;
-    case config::TaskMode::kAll:
+    case config::TaskMode::kAll: {
       status = RefuseExtractColumnsInSync();
-      if (status.ok()) status = RunFull(stop, /*keep_metadata=*/true);
+      // After a failover the new worker has no dump files; a sync that has
+      // started (its checkpoint exists) goes on from the checkpoint.
+      Result<bool> sync_started = status.ok() ? SyncHasStarted() : Result<bool>(status);
+      status = sync_started.status();
+      if (status.ok() && !*sync_started) status = RunFull(stop, /*keep_metadata=*/true);
       if (status.ok()) status = RunSync(stop);
       break;
+    }
     case config::TaskMode::kIncremental:
       status = RefuseExtractColumnsInSync();
       if (status.ok()) status = RunSync(stop);
@@ -138,6 +144,24 @@ Result<bool> SubTask::LoadHasStarted() {
   DM_RETURN_IF_ERROR(checkpoint.Prepare(conn));
   DM_ASSIGN_OR_RETURN(auto rows, checkpoint.LoadAll(conn));
   return !rows.empty();
+}
+
+Result<bool> SubTask::SyncHasStarted() {
+  DM_ASSIGN_OR_RETURN(mysql::Connection conn, mysql::Connection::Connect(ToConnectionOptions(task_.target_database)));
+  sync::SyncerCheckpoint checkpoint(task_.meta_schema, task_.name, source_.source_id);
+  DM_RETURN_IF_ERROR(checkpoint.Prepare(conn));
+  DM_ASSIGN_OR_RETURN(auto global, checkpoint.LoadGlobal(conn));
+  return global.has_value();
+}
+
+Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_id) {
+  DM_ASSIGN_OR_RETURN(mysql::Connection conn, mysql::Connection::Connect(ToConnectionOptions(task.target_database)));
+  load::LoaderCheckpoint loader(task.meta_schema, task.name, source_id);
+  DM_RETURN_IF_ERROR(loader.Prepare(conn));
+  DM_RETURN_IF_ERROR(loader.Remove(conn));
+  sync::SyncerCheckpoint syncer(task.meta_schema, task.name, source_id);
+  DM_RETURN_IF_ERROR(syncer.Prepare(conn));
+  return syncer.Remove(conn);
 }
 
 Status SubTask::RunFull(std::stop_token stop, bool keep_metadata) {

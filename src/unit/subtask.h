@@ -50,6 +50,10 @@ std::string_view UnitName(UnitKind unit);  // "Dump", "Load", "Sync", "" for non
 // options; the password stays a Secret.
 mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db);
 
+// start-task --remove-meta (as DM): deletes the checkpoints of `task` for
+// `source_id` from the target's meta schema, so the subtask starts afresh.
+Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_id);
+
 struct SubTaskStatus {
   std::string task;
   std::string source_id;
@@ -119,6 +123,9 @@ class SubTask {
   Result<std::function<bool(const filter::TableName&)>> OtherSourcesMerge() const;
   // True when the target holds loader checkpoint rows for this subtask.
   Result<bool> LoadHasStarted();
+  // True when the target holds this subtask's syncer checkpoint: its dump and
+  // load are behind it, even when the dump files are on another worker.
+  Result<bool> SyncHasStarted();
   void SetUnit(UnitKind unit);
   void Finish(Stage stage, Status error);
 

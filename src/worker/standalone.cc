@@ -9,12 +9,12 @@
 #include <thread>
 #include <vector>
 
-#include "binlog/location.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "http/server.h"
 #include "unit/query_status.h"
 #include "unit/subtask.h"
+#include "worker/task_metrics.h"
 
 namespace dm::worker {
 namespace {
@@ -84,15 +84,7 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
   };
 
   http::MetricsRegistry metrics;
-  auto& task_state = metrics.Gauge("dm_worker_task_state", "state of task, 0 - invalid, 1 - New, 2 - Running, "
-                                   "3 - Paused, 4 - Stopped, 5 - Finished", {"task", "source_id", "worker"});
-  auto& replication_lag = metrics.Gauge("dm_syncer_replication_lag",
-                                        "seconds between the upstream writing the last applied transaction and now",
-                                        {"task", "source_id", "worker"});
-  auto& finished_jobs = metrics.Gauge("dm_syncer_finished_jobs_total", "row changes and DDLs applied by the syncer",
-                                      {"task", "source_id", "worker"});
-  auto& binlog_file = metrics.Gauge("dm_syncer_binlog_file", "index of the binlog file the syncer is at",
-                                    {"task", "source_id", "worker", "node"});
+  TaskMetrics task_metrics(metrics);
   http::Server server(&metrics, http::TlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key,
                                                  cfg.security.cert_allowed_cn});
   server.Handle("GET", "/apis/v1alpha1/status/([^/]+)", [&](const http::Request& req) {
@@ -135,16 +127,7 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
       failed = failed || (done && !r->result.ok());
     }
     std::vector<unit::SubTaskStatus> states = snapshots();
-    for (const auto& s : states) {
-      task_state.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.stage));
-      if (s.sync_started) {
-        replication_lag.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.sync.seconds_behind_master));
-        finished_jobs.WithLabels({task, s.source_id, cfg.name}).Set(static_cast<double>(s.sync.total_events));
-        if (auto file = binlog::ParseBinlogFileName(s.sync.binlog_file); file.ok()) {
-          binlog_file.WithLabels({task, s.source_id, cfg.name, "syncer"}).Set(static_cast<double>(file->index));
-        }
-      }
-    }
+    task_metrics.Update(states, cfg.name);
     if (all_done || failed || interrupted) break;
     if (tty) {
       std::string line;

@@ -12,6 +12,7 @@
 #include "config/server_flags.h"
 #include "config/worker_config.h"
 #include "http/server.h"
+#include "worker/cluster_worker.h"
 #include "worker/standalone.h"
 
 namespace dm::worker {
@@ -52,7 +53,9 @@ struct WorkerFlags {
   std::string secret_key_path;
 };
 
+// A worker that joins a cluster (no --task) also needs name, worker-addr and join.
 Result<config::WorkerConfig> LoadWorkerConfig(const WorkerFlags& flags) {
+  const bool standalone = !flags.task_file.empty() || !flags.source_files.empty();
   config::LoadReport report;
   config::WorkerConfig cfg;
   if (!flags.server.config_file.empty()) {
@@ -73,6 +76,7 @@ Result<config::WorkerConfig> LoadWorkerConfig(const WorkerFlags& flags) {
   if (cfg.worker_addr.empty()) cfg.worker_addr = kDefaultWorkerAddr;
   DM_RETURN_IF_ERROR(config::Adjust(cfg, report));
   DM_RETURN_IF_ERROR(config::Validate(cfg, report.origin));
+  if (!standalone) DM_RETURN_IF_ERROR(config::ValidateWorkerCluster(cfg, report.origin));
   return cfg;
 }
 
@@ -86,15 +90,7 @@ Result<StandaloneInputs> LoadStandaloneInputs(const std::string& task_file,
   config::LoadReport task_report;
   DM_ASSIGN_OR_RETURN(inputs.task, config::LoadTaskConfigFile(task_file, key, &task_report));
   inputs.warnings = task_report.warnings;
-  // Valid DM settings whose machinery dm does not have yet: refused before
-  // anything runs, rather than silently running without them.
-  if (inputs.task.shard_mode != config::ShardMode::kNone) {
-    return task_report.origin.Error(
-        ErrorCode::kConfigInvalidValue, "shard-mode",
-        fmt::format("shard-mode '{}' (shard DDL coordination) is not supported by this dm yet; remove the key to "
-                    "migrate without coordination",
-                    config::EnumToString(inputs.task.shard_mode)));
-  }
+  DM_RETURN_IF_ERROR(config::RefuseUnsupportedTaskFeatures(inputs.task, task_report.origin));
 
   std::map<std::string, std::pair<std::string, config::SourceConfig>> by_id;  // id -> (file, config)
   for (const std::string& file : source_files) {
@@ -185,12 +181,12 @@ int RunWorker(int argc, const char* const* argv, std::ostream& out, std::ostream
     inputs->start_time = flags.start_time;
     return RunStandalone(*inputs, *cfg, err);
   }
-  log::Warn("cluster mode is not implemented yet: this dm-worker serves /status and /metrics only",
-            {{"join", cfg->join}});
-  http::MetricsRegistry metrics;
-  http::Server server(&metrics, http::TlsOptions{cfg->security.ssl_ca, cfg->security.ssl_cert,
-                                                 cfg->security.ssl_key, cfg->security.cert_allowed_cn});
-  return http::ServeUntilSignal("dm-worker", cfg->name, cfg->worker_addr, server, err);
+  auto key = crypto::ResolveSecretKey(flags.secret_key_path);
+  if (!key.ok()) {
+    err << "dm-worker: " << key.status().message() << "\n";
+    return 1;
+  }
+  return RunClusterWorker(*cfg, *key, err);
 }
 
 }  // namespace dm::worker

@@ -6,9 +6,9 @@
 source "$(dirname "$0")/../_utils/lib.sh"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; cleanup_ports; rm -rf "$work"' EXIT
-alloc_ports 4
+alloc_ports 5
 master_port=${ALLOCATED_PORTS[0]} worker_port=${ALLOCATED_PORTS[1]} spare_port=${ALLOCATED_PORTS[2]}
-spare_port2=${ALLOCATED_PORTS[3]}
+spare_port2=${ALLOCATED_PORTS[3]} peer_port=${ALLOCATED_PORTS[4]}
 
 # Versions: five lines, real commit hash, identical across binaries.
 for bin in dm-master dm-worker dmctl; do
@@ -27,9 +27,11 @@ fi
 pass "-V and --version print the five-line block"
 
 # One port per process, each flag form: -flag v (master), --flag=v (worker).
-"$DM_BIN_DIR/dm-master" -master-addr "127.0.0.1:$master_port" -log-file "$work/master.log" &
+"$DM_BIN_DIR/dm-master" -master-addr "127.0.0.1:$master_port" -log-file "$work/master.log" \
+  -peer-urls "http://127.0.0.1:$peer_port" -data-dir "$work/master-data" &
 master_pid=$!
-"$DM_BIN_DIR/dm-worker" --worker-addr="127.0.0.1:$worker_port" --log-file "$work/worker.log" &
+"$DM_BIN_DIR/dm-worker" --worker-addr="127.0.0.1:$worker_port" --log-file "$work/worker.log" \
+  --name=worker1 --join="127.0.0.1:$master_port" &
 worker_pid=$!
 wait_http "http://127.0.0.1:$master_port/status" || fail "dm-master did not serve /status"
 wait_http "http://127.0.0.1:$worker_port/status" || fail "dm-worker did not serve /status"
@@ -42,7 +44,7 @@ grep -qi '^content-type: text/plain; version=0.0.4' "$work/headers" || fail "/me
 pass "/status and /metrics on the process port"
 
 # A second process on a taken port fails loudly instead of sharing it.
-if "$DM_BIN_DIR/dm-worker" --worker-addr "127.0.0.1:$worker_port" 2>"$work/busy.err"; then
+if "$DM_BIN_DIR/dm-worker" --worker-addr "127.0.0.1:$worker_port" --join "127.0.0.1:$master_port" 2>"$work/busy.err"; then
   fail "a second dm-worker started on a busy port"
 fi
 grep -q "127.0.0.1:$worker_port" "$work/busy.err" || fail "busy-port error does not name the address"

