@@ -22,7 +22,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr auto kLoopInterval = std::chrono::seconds(1);
+constexpr auto kLoopInterval = std::chrono::milliseconds(500);
 constexpr std::chrono::seconds kMinKeepaliveTtl{1};
 
 http::Response Json(int status, const json& body) {

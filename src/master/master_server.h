@@ -25,9 +25,11 @@
 
 namespace dm::master {
 
-// The leader key's lease: a killed leader is replaced within this time plus
-// one step of the loop (DM uses 60 s; dm fails over faster).
-inline constexpr std::chrono::seconds kElectionTtl{5};
+// The leader key's lease: a killed leader is replaced within this time, plus
+// etcd's own re-election when its member led etcd too (etcd then renews every
+// lease to its full TTL), plus one step of the loop. DM uses 60 s; dm fails
+// over faster.
+inline constexpr std::chrono::seconds kElectionTtl{3};
 
 class MasterServer {
  public:

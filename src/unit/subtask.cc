@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -165,9 +166,17 @@ Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_
 }
 
 Status SubTask::RunFull(std::stop_token stop, bool keep_metadata) {
-  const bool dump_complete = fs::exists(fs::path(DumpDir()) / "metadata");
+  const std::string dir = DumpDir();
+  bool dump_complete = fs::exists(fs::path(dir) / "metadata");
   DM_RETURN_IF_ERROR(SettleEarlyLoad(dump_complete));
   DM_ASSIGN_OR_RETURN(bool load_started, LoadHasStarted());
+  // clean-dump-file keeps only `metadata` once the load is done; without the
+  // load's checkpoint (start-task --remove-meta) such a directory holds no
+  // rows to load, so the snapshot is taken again.
+  if (dump_complete && !load_started) {
+    dump_complete = std::any_of(fs::directory_iterator(dir), fs::directory_iterator(),
+                                [](const fs::directory_entry& e) { return e.path().filename() != "metadata"; });
+  }
   DM_ASSIGN_OR_RETURN(load::LoadOptions load_options, LoadOptionsForTask(keep_metadata));
   if (!dump_complete && !load_started) return DumpAndLoad(stop, std::move(load_options));
 
