@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "common/cli.h"
@@ -111,21 +112,26 @@ Result<std::string> JoinCluster(const config::MasterConfig& cfg, const std::vect
   nlohmann::json request = {{"name", cfg.name}, {"peer_urls", peer_urls}};
   http::ClientOptions options;
   options.tls = http::TlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key, {}};
+  // etcd refuses to add a member until every member has been connected for a
+  // few seconds ("unhealthy cluster"): retry, bounded.
   Status last = Status::InvalidArgument("join: no dm-master address given");
-  for (std::string address : SplitString(cfg.join, ',')) {
-    if (auto scheme = address.find("://"); scheme != std::string::npos) address = address.substr(scheme + 3);
-    auto response = http::Call(address, "POST", "/apis/v1alpha1/members/join", request.dump(), options);
-    if (!response.ok()) {
-      last = response.status();
-      continue;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  do {
+    for (std::string address : SplitString(cfg.join, ',')) {
+      if (auto scheme = address.find("://"); scheme != std::string::npos) address = address.substr(scheme + 3);
+      auto response = http::Call(address, "POST", "/apis/v1alpha1/members/join", request.dump(), options);
+      if (!response.ok()) {
+        last = response.status();
+        continue;
+      }
+      nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+      if (body.is_object() && body.value("result", false)) return body.value("initial_cluster", "");
+      last = Status::Unavailable(fmt::format("join via {}: {}", address,
+                                             body.is_object() ? body.value("msg", "") : response->body));
+      if (response->status != 503) return last;
     }
-    nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
-    if (!body.is_object() || !body.value("result", false)) {
-      return Status::FailedPrecondition(fmt::format("join via {}: {}", address,
-                                                    body.is_object() ? body.value("msg", "") : response->body));
-    }
-    return body.value("initial_cluster", "");
-  }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  } while (std::chrono::steady_clock::now() < deadline);
   return last;
 }
 

@@ -784,7 +784,10 @@ http::Response MasterServer::JoinMember(const http::Request& req) {
     if (m.name == name) return Fail(fmt::format("a dm-master named {} is already a member", name));
   }
   auto added = client_.AddMember(peer_urls);
-  if (!added.ok()) return Fail(fmt::format("cannot add etcd member {}: {}", name, added.status().message()));
+  if (!added.ok()) {
+    return Fail(fmt::format("cannot add etcd member {}: {}", name, added.status().message()),
+                added.status().IsRetryable() ? 503 : 200);
+  }
   std::vector<std::string> initial;
   for (const etcd::Member& m : *members) {
     for (const std::string& url : m.peer_urls) {
