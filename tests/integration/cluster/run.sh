@@ -30,18 +30,9 @@ done
 masters="127.0.0.1:${master_port[1]},127.0.0.1:${master_port[2]},127.0.0.1:${master_port[3]}"
 initial="m1=http://127.0.0.1:${peer_port[1]},m2=http://127.0.0.1:${peer_port[2]},m3=http://127.0.0.1:${peer_port[3]}"
 
-# api METHOD PATH [BODY]: one call to the first live master (followers forward
-# to the leader); prints the JSON answer.
-api() {
-  local i
-  for i in 1 2 3; do
-    if curl -fsS -m 20 -X "$1" -H 'Content-Type: application/json' ${3:+--data-binary "$3"} \
-      "http://127.0.0.1:${master_port[$i]}$2" 2>/dev/null; then
-      return 0
-    fi
-  done
-  return 1
-}
+# dmctl ARGS...: dmctl against all three masters (it moves on from a dead
+# one; followers forward to the leader).
+dmctl() { "$DM_BIN_DIR/dmctl" --master-addr "$masters" --rpc-timeout 20s "$@"; }
 json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 start_master() {  # start_master I
@@ -58,7 +49,7 @@ start_worker() {  # start_worker I
   pids+=("${worker_pid[$1]}")
 }
 # leader: the leader's name, or nothing while there is none.
-leader() { api GET "/apis/v1alpha1/members?leader=true" | json_field "d['members'][0]['leader']['name']" 2>/dev/null; }
+leader() { dmctl list-member --leader 2>/dev/null | json_field "d['members'][0]['leader']['name']" 2>/dev/null; }
 # wait_for SECONDS DESCRIPTION COMMAND...: retries COMMAND until it succeeds.
 wait_for() {
   local deadline=$((SECONDS + $1)) what=$2
@@ -77,7 +68,7 @@ pass "three masters form one cluster and elect $(leader)"
 
 for i in 1 2 3; do start_worker "$i"; done
 workers_free() {
-  [ "$(api GET "/apis/v1alpha1/members?worker=true" |
+  [ "$(dmctl list-member --worker |
     json_field "sum(1 for w in d['members'][0]['worker']['workers'] if w['stage'] == 'free')")" = 3 ]
 }
 wait_for 30 "three free workers" workers_free
@@ -116,21 +107,18 @@ mysql-instances:
   - {source-id: "src-1", block-allow-list: "s1", route-rules: ["schema", "shard"], syncer-config-name: "small", loader-config-name: "here"}
   - {source-id: "src-2", block-allow-list: "s2", route-rules: ["schema", "shard"], syncer-config-name: "small", loader-config-name: "here"}
 YAML
-yaml_json() { python3 -c "import json,sys; print(json.dumps(open(sys.argv[1]).read()))" "$1"; }
-
-answer=$(api PUT /apis/v1alpha1/sources "{\"op\":\"StartSource\",\"config\":[$(yaml_json "$work/source1.yaml"),$(yaml_json "$work/source2.yaml")]}")
+answer=$(dmctl operate-source create "$work/source1.yaml" "$work/source2.yaml") || fail "operate-source create: $answer"
 [ "$(echo "$answer" | json_field "d['result'] and all(s['worker'] for s in d['sources'])")" = True ] ||
   fail "operate-source create did not bind both sources: $answer"
 pass "operate-source create binds each source to its own worker"
 
-answer=$(api POST /apis/v1alpha1/tasks "{\"task\":$(yaml_json "$work/task.yaml")}")
-[ "$(echo "$answer" | json_field "d['result']")" = True ] || fail "start-task failed: $answer"
-answer=$(api POST /apis/v1alpha1/tasks "{\"task\":$(yaml_json "$work/task.yaml")}")
-[ "$(echo "$answer" | json_field "d['result']")" = False ] || fail "a second start-task of the same task succeeded"
+answer=$(dmctl start-task "$work/task.yaml") || fail "start-task failed: $answer"
+if answer=$(dmctl start-task "$work/task.yaml"); then fail "a second start-task of the same task succeeded: $answer"; fi
+echo "$answer" | grep -q "already exist" || fail "a second start-task gives no clear reason: $answer"
 
 # in_sync: both subtasks report unit Sync, and the target equals the upstream.
 in_sync() {
-  api GET "/apis/v1alpha1/status/$db" >"$work/status.json" || return 1
+  dmctl query-status "$db" >"$work/status.json" || return 1
   [ "$(json_field "all(s['subTaskStatus'] and s['subTaskStatus'][0]['unit'] == 'Sync' for s in d['sources'])" \
     <"$work/status.json")" = True ] || return 1
   "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source1.yaml" --source "$work/source2.yaml" \
@@ -149,3 +137,60 @@ for s in 1 2; do
 done
 wait_for 60 "sync of updates, key changes and deletes" in_sync
 pass "sync applies updates, key-changing updates and deletes of both sources"
+
+# Kill the leader master: its etcd member dies with it; another master leads
+# and serves within 15 s.
+old_leader=$(leader)
+old_index=${old_leader#m}
+kill -9 "${master_pid[$old_index]}"
+killed_at=$SECONDS
+new_leader_elected() { local l; l=$(leader); [ -n "$l" ] && [ "$l" != "$old_leader" ]; }
+wait_for 15 "a new leader after killing $old_leader" new_leader_elected
+pass "leader $old_leader killed -9; $(leader) leads after $((SECONDS - killed_at)) s"
+dmctl query-status "$db" >/dev/null || fail "query-status fails after the leader change"
+
+# Kill a bound worker during writes: after the TTL its source moves to the
+# free worker, which resumes from the checkpoint; nothing lost or doubled.
+bound_of() {  # bound_of SOURCE: the worker bound to SOURCE
+  dmctl list-member --worker |
+    json_field "[w['name'] for w in d['members'][0]['worker']['workers'] if w['source'] == '$1' and w['stage'] == 'bound'][0]"
+}
+victim=$(bound_of src-1)
+[ -n "$victim" ] || fail "src-1 is not bound"
+(for i in $(seq 1 300); do
+  sql "$up_port" -D "${db}_1" -e "UPDATE t SET n = n + 1 WHERE id % 13 = $((i % 13)); INSERT INTO nokey_1 VALUES ($i, 'w');
+    UPDATE t SET id = id + 1000000 WHERE id = $((i * 10 + 1))" || exit 1
+  sleep 0.02
+done) &
+writer=$!
+sleep 2
+kill -9 "${worker_pid[${victim#w}]}"
+wait "$writer" || fail "the concurrent writer failed"
+moved() { local w; w=$(bound_of src-1); [ -n "$w" ] && [ "$w" != "$victim" ]; }
+wait_for 30 "src-1 to move off $victim" moved
+wait_for 90 "sync of src-1 on $(bound_of src-1) after the failover" in_sync
+pass "bound worker $victim killed -9 during writes: src-1 moved to $(bound_of src-1); target equals upstream"
+
+# pause-task stops both subtasks; writes wait; resume-task catches up.
+answer=$(dmctl pause-task "$db") || fail "pause-task failed: $answer"
+paused() {
+  dmctl query-status "$db" |
+    json_field "all(s['subTaskStatus'][0]['stage'] == 'Paused' for s in d['sources'])" | grep -qx True
+}
+wait_for 20 "both subtasks paused" paused
+sql "$up_port" -D "${db}_2" -e "INSERT INTO t VALUES (99999992, 2, 'while paused', 0)"
+sleep 2
+[ "$(sql "$down_port" -D "$db" -e "SELECT COUNT(*) FROM t WHERE id = 99999992")" = 0 ] ||
+  fail "a paused task applied a change"
+dmctl resume-task "$db" >/dev/null || fail "resume-task failed"
+wait_for 60 "resume-task to catch up" in_sync
+pass "pause-task stops applying; resume-task catches up"
+
+# stop-task, then start-task --remove-meta runs dump and load again.
+dmctl stop-task "$db" >/dev/null || fail "stop-task failed"
+stopped() { dmctl query-status | json_field "'$db' not in [t['taskName'] for t in d['tasks']]" | grep -qx True; }
+wait_for 20 "stop-task" stopped
+sql "$down_port" -e "DROP DATABASE $db"
+answer=$(dmctl start-task --remove-meta "$work/task.yaml") || fail "start-task --remove-meta failed: $answer"
+wait_for 120 "the restarted task to dump, load and sync" in_sync
+pass "stop-task, then start-task --remove-meta migrates afresh"
