@@ -3,10 +3,17 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace dm::http {
 namespace {
+
+// httplib takes timeouts as whole seconds plus microseconds.
+std::pair<time_t, time_t> SecondsAndMicros(std::chrono::milliseconds t) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(t);
+  return {seconds.count(), std::chrono::duration_cast<std::chrono::microseconds>(t - seconds).count()};
+}
 
 std::unique_ptr<httplib::ClientImpl> MakeClient(const std::string& host, int port, const ClientOptions& options) {
   std::unique_ptr<httplib::ClientImpl> client;
@@ -24,11 +31,11 @@ std::unique_ptr<httplib::ClientImpl> MakeClient(const std::string& host, int por
   } else {
     client = std::make_unique<httplib::ClientImpl>(host, port);
   }
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.timeout);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(options.timeout - seconds);
-  client->set_connection_timeout(seconds.count(), micros.count());
-  client->set_read_timeout(seconds.count(), micros.count());
-  client->set_write_timeout(seconds.count(), micros.count());
+  const auto [connect_s, connect_us] = SecondsAndMicros(std::min(options.connect_timeout, options.timeout));
+  client->set_connection_timeout(connect_s, connect_us);
+  const auto [seconds, micros] = SecondsAndMicros(options.timeout);
+  client->set_read_timeout(seconds, micros);
+  client->set_write_timeout(seconds, micros);
   client->set_keep_alive(false);
   return client;
 }
@@ -46,10 +53,7 @@ Result<Response> Call(const std::string& address, const std::string& method, con
     if (method == "PUT") return client->Put(target.c_str(), body, "application/json");
     return client->Post(target.c_str(), body, "application/json");
   }();
-  if (!result) {
-    return Status::Unavailable(
-        fmt::format("{} {}{}: {}", method, address, target, httplib::to_string(result.error())));
-  }
+  if (!result) return Status::Unavailable(fmt::format("{}: {} error", address, httplib::to_string(result.error())));
   Response response;
   response.status = result->status;
   response.content_type = result->get_header_value("Content-Type");

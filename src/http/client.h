@@ -13,8 +13,11 @@
 namespace dm::http {
 
 struct ClientOptions {
-  TlsOptions tls;  // ca verifies the server; cert/key identify us; allowed_cn is unused here
-  std::chrono::milliseconds timeout{10'000};
+  TlsOptions tls;  // ca verifies the server (none: not verified, as DM); cert/key identify us
+  std::chrono::milliseconds timeout{10'000};  // sending the request and reading the answer
+  // Connecting; short, as DM's dial timeout, so a dead address among several
+  // is skipped quickly. Never longer than `timeout`.
+  std::chrono::milliseconds connect_timeout{3'000};
 };
 
 // Sends `method` `target` (path and query) with a JSON `body` to `address`
