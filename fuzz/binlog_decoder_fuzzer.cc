@@ -2,7 +2,8 @@
 // binlog file (the magic bytes are prepended here, so no effort is spent on
 // them), read through FileBinlogSource and handed event by event to
 // EventPrinter with row printing on, which runs every decoder of dm_binlog:
-// FORMAT_DESCRIPTION, control events, QUERY (and compressed), GTID events of
+// FORMAT_DESCRIPTION, control events, QUERY (and compressed), MySQL's
+// compressed transactions (header and zstd), GTID events of
 // both flavors, TABLE_MAP with optional metadata, rows events and every row
 // value type. Checksums are not verified, so mutated events reach the
 // decoders. Any crash, sanitizer report, hang or huge allocation is a bug:
@@ -19,6 +20,7 @@
 #include "binlog/event_header.h"
 #include "binlog/event_printer.h"
 #include "binlog/source/file_binlog_source.h"
+#include "binlog/source/transaction_payload_source.h"
 
 namespace {
 
@@ -58,9 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.verify_checksums = false;
     dm::binlog::EventPrinter printer(options, AnySchema);
     std::string out;
+    // Compressed transactions are opened the way dm-binlog and the syncer
+    // open them; 16 MiB of uncompressed events at most, as for events.
+    dm::binlog::TransactionPayloadSource events(**source, {.max_uncompressed_size = 1 << 24});
     dm::binlog::RawEvent event;
     while (true) {
-      auto more = (*source)->Next(&event);
+      auto more = events.Next(&event);
       if (!more.ok() || !*more) break;
       // Decoding errors are expected for damaged events; the next one still
       // decodes under the state the printer had.

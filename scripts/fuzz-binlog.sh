@@ -67,7 +67,7 @@ for s in "${sources[@]}"; do
   fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
-"$cxx" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" -lfmt -lz -o "$build/binlog_decoder_fuzzer"
+"$cxx" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" -lfmt -lz -lzstd -o "$build/binlog_decoder_fuzzer"
 
 rm -rf "$build/seeds"
 python3 "$here/fuzz/make_seed_corpus.py" "$build/seeds" "$here"/tests/data/binlog/mysql-bin.00000[0-9] \

@@ -151,9 +151,7 @@ class StreamDecoder {
     if (type == EventType::kFormatDescription) {
       DM_ASSIGN_OR_RETURN(format_, DecodeFormatDescription(event));
     }
-    if (verify_checksums_ && format_.checksum == ChecksumAlgorithm::kCrc32) {
-      DM_RETURN_IF_ERROR(VerifyEventChecksum(event.bytes, event.position));
-    }
+    if (verify_checksums_) DM_RETURN_IF_ERROR(VerifyChecksum(event, format_));
     uint64_t& d = result->digest;
     switch (type) {
       case EventType::kFormatDescription: break;

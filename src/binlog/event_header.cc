@@ -77,12 +77,4 @@ Status VerifyEventChecksum(std::span<const uint8_t> event, uint64_t position) {
   return Status::OK();
 }
 
-Status TransactionPayloadNotSupported(uint64_t position) {
-  return Status(StatusCode::kFailedPrecondition,
-                fmt::format("TRANSACTION_PAYLOAD_EVENT at {}: the upstream compresses transactions "
-                            "(binlog_transaction_compression=ON), which dm cannot decode; set "
-                            "binlog_transaction_compression=OFF on the upstream and resume from before this event",
-                            position));
-}
-
 }  // namespace dm::binlog

@@ -51,6 +51,9 @@ struct RawEvent {
   EventHeader header;
   std::span<const uint8_t> bytes;  // the whole event: header, body, checksum
   uint64_t position = 0;           // binlog position of bytes[0] (64-bit, never wraps)
+  // Taken out of a TRANSACTION_PAYLOAD_EVENT (TransactionPayloadSource): no
+  // checksum of its own, and `position` is the payload event's.
+  bool in_transaction_payload = false;
   uint64_t end_position() const { return position + bytes.size(); }
 };
 
@@ -68,11 +71,5 @@ uint32_t ComputeEventChecksum(std::span<const uint8_t> event);
 // one; Corruption (BinlogChecksumMismatch) naming `position` when they differ
 // or the event is too short to carry one.
 Status VerifyEventChecksum(std::span<const uint8_t> event, uint64_t position);
-
-// FailedPrecondition naming `position` for a TRANSACTION_PAYLOAD_EVENT: MySQL
-// 8.0.20+ with binlog_transaction_compression=ON logs each transaction as one
-// zstd-compressed event of its inner events. dm does not decode it, and
-// passing over it would lose the transaction, so consumers stop with this.
-Status TransactionPayloadNotSupported(uint64_t position);
 
 }  // namespace dm::binlog

@@ -17,6 +17,7 @@
 #include "binlog/mysql_json.h"
 #include "binlog/query_event.h"
 #include "binlog/rows_event.h"
+#include "binlog/transaction_payload.h"
 
 namespace dm::binlog {
 namespace {
@@ -293,9 +294,7 @@ Status EventPrinter::PrintBody(const RawEvent& event, TextBuffer* out) {
     have_format_ = true;
     fmt::format_to(it, " server={} checksum={}", format_.server_version, ChecksumAlgorithmName(format_.checksum));
   }
-  if (options_.verify_checksums && format_.checksum == ChecksumAlgorithm::kCrc32) {
-    DM_RETURN_IF_ERROR(VerifyEventChecksum(event.bytes, event.position));
-  }
+  if (options_.verify_checksums) DM_RETURN_IF_ERROR(VerifyChecksum(event, format_));
   switch (type) {
     case EventType::kFormatDescription:
       break;
@@ -423,11 +422,19 @@ Status EventPrinter::PrintBody(const RawEvent& event, TextBuffer* out) {
       AppendUInt(map->columns.size(), out);
       break;
     }
-    case EventType::kTransactionPayload:
-      // The event list stays complete without its contents; rows cannot.
-      out->append(" not-decoded");
-      if (options_.rows) return TransactionPayloadNotSupported(event.position);
+    case EventType::kTransactionPayload: {
+      // Its inner events follow as events of their own (TransactionPayloadSource).
+      DM_ASSIGN_OR_RETURN(TransactionPayload p, DecodeTransactionPayload(event, format_));
+      const std::string_view name = PayloadCompressionName(p.compression_type);
+      out->append(" compression=");
+      if (name.empty()) {
+        AppendUInt(p.compression_type, out);
+      } else {
+        out->append(name);
+      }
+      fmt::format_to(it, " payload_size={} uncompressed_size={}", p.payload_size, p.uncompressed_size);
       break;
+    }
     default:
       if (GetRowsEventTraits(type)) {
         DM_ASSIGN_OR_RETURN(RowsEvent rows, DecodeRowsEvent(event, format_, &scratch_));

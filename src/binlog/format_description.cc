@@ -84,9 +84,14 @@ Result<FormatDescription> DecodeFormatDescription(const RawEvent& event) {
   return f;
 }
 
+Status VerifyChecksum(const RawEvent& event, const FormatDescription& format) {
+  if (format.checksum != ChecksumAlgorithm::kCrc32 || event.in_transaction_payload) return Status::OK();
+  return VerifyEventChecksum(event.bytes, event.position);
+}
+
 EventReader BodyReader(const RawEvent& event, const FormatDescription& format) {
   EventReader r(event.bytes, event.position);
-  const size_t checksum = format.checksum_size();
+  const size_t checksum = event.in_transaction_payload ? 0 : format.checksum_size();
   if (event.bytes.size() < size_t{format.common_header_length} + checksum) {
     r.Fail(fmt::format("{} of {} bytes is shorter than its header and checksum",
                        EventTypeName(event.header.type), event.bytes.size()));

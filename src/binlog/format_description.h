@@ -45,8 +45,13 @@ Result<FormatDescription> DecodeFormatDescription(const RawEvent& event);
 // (major, minor, patch) of a server version string; zeros where unparsable.
 std::array<int, 3> ParseServerVersion(std::string_view version);
 
+// Verifies `event`'s CRC32 when `format` says events carry one (see
+// VerifyEventChecksum); events taken out of a TRANSACTION_PAYLOAD_EVENT carry
+// none, the payload event's checksum covers them.
+Status VerifyChecksum(const RawEvent& event, const FormatDescription& format);
+
 // A reader over `event`'s body: it starts after the common header and stops
-// before the checksum. When the event is too short for both, the reader is
+// before the checksum (which events of a transaction payload lack). When the event is too short for both, the reader is
 // already failed and every read returns zero.
 EventReader BodyReader(const RawEvent& event, const FormatDescription& format);
 

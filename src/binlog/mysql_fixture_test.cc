@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "binlog/control_events.h"
-#include "binlog/event_printer.h"
 #include "binlog/format_description.h"
 #include "binlog/gtid_events.h"
 #include "binlog/json_diff.h"
@@ -243,25 +242,6 @@ TEST(MySqlFixtureGtidTest, GtidEventsOfMysql57And80) {
   EXPECT_EQ(gtids[2].GtidText(), "5ccc1033-44a8-11ea-bd59-0242ac190003:119");
   EXPECT_EQ(gtids[2].last_committed, 120);
   EXPECT_EQ(gtids[2].sequence_number, 121);
-}
-
-// MySQL 8.0's compressed transaction (binlog_transaction_compression=ON). dm
-// does not decode it yet, so it must stop there rather than pass over the
-// transaction's rows; an event listing without rows stays complete.
-TEST(MySqlFixturePayloadTest, CompressedTransactionIsListedButStopsRowOutput) {
-  const auto events = LoadFixture("vitess_transaction_payload.hex");
-  ASSERT_EQ(events.size(), 1u);
-  const RawEvent payload = ViewOf(events[0].bytes);
-  std::string out;
-  EventPrinter listing({.rows = false, .verify_checksums = false});
-  ASSERT_TRUE(listing.Print(payload, &out).ok());
-  EXPECT_EQ(out, "4 TRANSACTION_PAYLOAD_EVENT size=215 not-decoded\n");
-  EventPrinter with_rows({.rows = true, .verify_checksums = false});
-  out.clear();
-  Status s = with_rows.Print(payload, &out);
-  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.message().find("TRANSACTION_PAYLOAD_EVENT at 4"), std::string::npos) << s.ToString();
-  EXPECT_NE(s.message().find("binlog_transaction_compression=OFF"), std::string::npos) << s.ToString();
 }
 
 TEST(MySqlFixtureTableMapTest, Mysql80FullMetadataOfEveryColumnType) {

@@ -9,10 +9,10 @@
 
 #include "binlog/client/socket_binlog_source.h"
 #include "binlog/control_events.h"
-#include "binlog/event_header.h"
 #include "binlog/format_description.h"
 #include "binlog/query_event.h"
 #include "binlog/rows_event.h"
+#include "binlog/source/transaction_payload_source.h"
 #include "binlog/table_map.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -120,6 +120,8 @@ class Syncer::Impl {
   std::unique_ptr<SchemaTracker> tracker_;
   std::unique_ptr<DmlWorkerPool> pool_;
   std::unique_ptr<binlog::SocketBinlogSource> source_;
+  // Events are read through this: it opens compressed transactions.
+  std::unique_ptr<binlog::TransactionPayloadSource> events_;
 
   binlog::FormatDescription format_;
   binlog::TableMapCache table_maps_;
@@ -128,6 +130,10 @@ class Syncer::Impl {
   std::vector<binlog::Value> before_, after_;
   std::vector<uint64_t> keys_;
   std::string key_scratch_;  // the new image's key of an update (BuildJob)
+  // Row changes so far of the current TRANSACTION_PAYLOAD_EVENT: its inner
+  // events share its position, so their rows are numbered on across them
+  // to keep every row point (position, row) distinct.
+  uint32_t payload_rows_ = 0;
 
   binlog::Location committed_;  // after the last complete transaction
   std::optional<binlog::Location> safe_until_;
@@ -319,6 +325,7 @@ Status Syncer::Impl::OpenSource() {
   // Frequent heartbeats let an idle syncer notice it is synced.
   source_options.heartbeat_period = std::chrono::seconds(1);
   DM_ASSIGN_OR_RETURN(source_, binlog::SocketBinlogSource::Open(std::move(source_options)));
+  events_ = std::make_unique<binlog::TransactionPayloadSource>(*source_);
   return Status::OK();
 }
 
@@ -378,7 +385,7 @@ Status Syncer::Impl::Run(std::stop_token stop) {
       break;
     }
     if (Synced()) break;
-    auto more = source_->Next(&event);
+    auto more = events_->Next(&event);
     if (!more.ok()) {
       result = stop.stop_requested() ? Status::Cancelled("sync stopped") : more.status();
       break;
@@ -405,9 +412,7 @@ Status Syncer::Impl::HandleEvent(const binlog::RawEvent& event) {
   if (type == EventType::kFormatDescription) {
     DM_ASSIGN_OR_RETURN(format_, binlog::DecodeFormatDescription(event));
   }
-  if (format_.checksum == binlog::ChecksumAlgorithm::kCrc32 && type != EventType::kHeartbeat) {
-    DM_RETURN_IF_ERROR(binlog::VerifyEventChecksum(event.bytes, event.position));
-  }
+  if (type != EventType::kHeartbeat) DM_RETURN_IF_ERROR(binlog::VerifyChecksum(event, format_));
   switch (type) {
     case EventType::kRotate: {
       std::lock_guard<std::mutex> lock(mu_);
@@ -426,7 +431,9 @@ Status Syncer::Impl::HandleEvent(const binlog::RawEvent& event) {
     case EventType::kQuery:
     case EventType::kMariaQueryCompressed: return HandleQuery(event);
     case EventType::kTransactionPayload:
-      return binlog::TransactionPayloadNotSupported(event.position).WithContext(source_->file_name());
+      // Its inner events come next from events_.
+      payload_rows_ = 0;
+      return Status::OK();
     default:
       if (binlog::GetRowsEventTraits(type)) return HandleRows(event);
       return Status::OK();
@@ -514,7 +521,8 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
   const binlog::Position at{source_->file_name(), event.position};
   const bool safe = SafeModeAt(at);
   binlog::RowsReader reader(rows, *map);
-  for (uint32_t row = 0; reader.HasNext(); ++row) {
+  uint32_t row = event.in_transaction_payload ? payload_rows_ : 0;
+  for (; reader.HasNext(); ++row) {
     DM_RETURN_IF_ERROR(
         reader
             .Next(kind == binlog::RowsKind::kWrite ? std::span<binlog::Value>() : before,
@@ -550,6 +558,7 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
     dirty_ = true;
     pushed_in_open_txn_ = true;
   }
+  payload_rows_ = row;
   return reader.status();
 }
 
@@ -596,7 +605,7 @@ Status Syncer::Impl::BuildJob(const TableDml& dml, binlog::RowsKind kind, std::s
 }
 
 Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
-  committed_.position = {source_->file_name(), source_->position()};
+  committed_.position = {source_->file_name(), events_->position()};
   if (use_gtid_) committed_.gtid_set = source_->gtid_state();
   pushed_in_open_txn_ = false;
   ++transactions_;
@@ -673,7 +682,7 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   ddl_marker_.reset();
   table_maps_.Clear();
   tables_.clear();
-  committed_.position = {source_->file_name(), source_->position()};
+  committed_.position = {source_->file_name(), events_->position()};
   if (use_gtid_) committed_.gtid_set = source_->gtid_state();
   {
     std::lock_guard<std::mutex> lock(mu_);

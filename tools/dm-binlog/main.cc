@@ -21,6 +21,7 @@
 #include "binlog/client/socket_binlog_source.h"
 #include "binlog/event_printer.h"
 #include "binlog/source/file_binlog_source.h"
+#include "binlog/source/transaction_payload_source.h"
 #include "common/cli.h"
 #include "common/version.h"
 
@@ -90,13 +91,15 @@ class Output {
   dm::binlog::TextBuffer buffer_;
 };
 
-// Prints every event of `source`; stops after `limit` events when non-zero.
+// Prints every event of `source`, the events inside compressed transactions
+// included; stops after `limit` events when non-zero.
 dm::Status PrintSource(dm::binlog::BinlogSource& source, dm::binlog::EventPrinter& printer, uint64_t limit,
                        bool flush_each, Output& out) {
+  dm::binlog::TransactionPayloadSource events(source);
   dm::binlog::RawEvent event;
   uint64_t n = 0;
   while (limit == 0 || n < limit) {
-    auto more = source.Next(&event);
+    auto more = events.Next(&event);
     if (!more.ok()) return more.status();
     if (!*more) break;
     ++n;

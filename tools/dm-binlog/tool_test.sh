@@ -2,7 +2,8 @@
 # dm-binlog over the committed fixtures (tests/data/binlog):
 #   - prints exactly the committed lines (<file>.dm-binlog) for every event and row,
 #     of MariaDB's files and of the MySQL 5.6 / 5.7 files in mysql/,
-#   - exits 1 with an error naming the position for a truncated file,
+#   - exits 1 with an error naming the position for a truncated file and for a
+#     damaged compressed transaction,
 #   - prints the version block for -V and exits 2 on usage errors.
 # Re-create the expected files after an intended output change with
 #   (cd tests/data/binlog && for f in mysql-bin.000002 mysql-bin.000005 mysql/*.binlog; do
@@ -46,6 +47,18 @@ rc=$?
 set -e
 [ $rc -eq 1 ] || fail "checksum damage: exit $rc, want 1"
 grep -q "checksum" "$tmp/crc.err" || { cat "$tmp/crc.err" >&2; fail "no checksum error"; }
+
+# A damaged zstd frame in MySQL's compressed transaction (checksums off, so
+# the bytes reach zstd): the payload event is listed, then the error names it.
+cp mysql/vitess_transaction_payload.binlog "$tmp/payload.binlog"
+printf '\x00' | dd of="$tmp/payload.binlog" bs=1 seek=155 conv=notrunc status=none
+set +e
+"$bin" -v --no-verify-checksum "$tmp/payload.binlog" >"$tmp/payload.out" 2>"$tmp/payload.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "damaged payload: exit $rc, want 1"
+grep -q "TRANSACTION_PAYLOAD_EVENT at 123.*zstd" "$tmp/payload.err" || { cat "$tmp/payload.err" >&2; fail "no zstd error at 123"; }
+grep -q "^123 TRANSACTION_PAYLOAD_EVENT" "$tmp/payload.out" || fail "the payload event was not listed"
 
 "$bin" -V | grep -q '^Release Version' || fail "-V does not print the version block"
 set +e
