@@ -11,6 +11,9 @@
 # in strict mode. binlog_row_metadata stays at the server's default unless
 # DM_BINLOG_ROW_METADATA is set (MINIMAL|FULL), since most production
 # upstreams do not set it. DM_INNODB_BUFFER_POOL sets the buffer pool (256M).
+# DM_EXTRA_CNF holds extra [mariadbd] lines appended to the defaults file on
+# every `up` (e.g. "skip-log-bin" or "binlog-ignore-db = x"), for tests of
+# settings dm must refuse or warn about.
 #
 # `up` creates the user dm needs, 'dm'@'127.0.0.1' identified by
 # $DM_INSTANCE_PASSWORD (default dm-test-pw), and prints its connection line.
@@ -85,6 +88,7 @@ character-set-server = utf8mb4
 collation-server = utf8mb4_general_ci
 local-infile = 1
 max_connections = 500
+${DM_EXTRA_CNF:-}
 CNF
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "check/precheck.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "http/server.h"
@@ -66,10 +67,47 @@ std::string ProgressLine(const unit::SubTaskStatus& s) {
   return fmt::format("{} {}", s.source_id, unit::StageName(s.stage));
 }
 
+// As DM's start-task: a task that starts (no checkpoint in the target yet)
+// is prechecked first, and failing items keep it from starting; warnings are
+// logged. A rerun that resumes from checkpoints is not prechecked again, as
+// DM's resume-task and worker restarts are not. Returns the exit code, 0 to
+// go on.
+int RunPrecheckIfStarting(const StandaloneInputs& inputs, std::ostream& err) {
+  const std::string& task = inputs.task.name;
+  auto fresh = check::IsFreshTask(inputs.task);
+  if (!fresh.ok()) {
+    err << "dm-worker: precheck: target: " << fresh.status().message() << "\n";
+    return 1;
+  }
+  if (!*fresh) {
+    log::Info("resuming from checkpoints; the precheck runs only when a task starts", {{"task", task}});
+    return 0;
+  }
+  check::CheckOptions options;
+  options.ignore = inputs.task.ignore_checking_items;
+  auto report = check::RunPrecheck(inputs.task, inputs.sources, options);
+  if (!report.ok()) {
+    err << "dm-worker: " << report.status().message() << "\n";
+    return 1;
+  }
+  if (!check::Passed(*report)) {
+    err << "dm-worker: [code=26005] the precheck of task '" << task
+        << "' failed, so the task was not started; fix what it names (or list the item in "
+           "ignore-checking-items if you accept the risk):\n"
+        << check::CheckMessage(*report, options) << "\n";
+    return 1;
+  }
+  if (report->summary.warning > 0) {
+    log::Warn("precheck passed with warnings", {{"task", task}, {"report", check::CheckMessage(*report, options)}});
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cfg, std::ostream& err) {
   const std::string& task = inputs.task.name;
+  if (int code = RunPrecheckIfStarting(inputs, err); code != 0) return code;
   std::vector<std::unique_ptr<RunningSubTask>> running;
   for (size_t i = 0; i < inputs.task.mysql_instances.size(); ++i) {
     auto entry = std::make_unique<RunningSubTask>();

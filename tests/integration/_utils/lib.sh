@@ -52,3 +52,29 @@ wait_exit() {
   done
   wait "$pid"
 }
+
+# use_private_mariadb_pair: for tests that restart servers or change their
+# settings: a fresh $work directory, a private upstream "up$$" and target
+# "down$$" (scripts/mariadb-instance.sh; user dm, password $pw) on up_port and
+# down_port, plus a free worker_port. `instance up|down NAME PORT` restarts
+# one (DM_EXTRA_CNF adds server settings). On exit the background jobs are
+# killed, both instances stopped and $work removed.
+use_private_mariadb_pair() {
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || fail "mariadbd not found; run scripts/install-deps.sh"
+  work=$(mktemp -d)
+  export DM_INSTANCE_ROOT="$work/instances" DM_INNODB_BUFFER_POOL=64M
+  pw=${DM_INSTANCE_PASSWORD:-dm-test-pw}
+  alloc_ports 3
+  up_port=${ALLOCATED_PORTS[0]} down_port=${ALLOCATED_PORTS[1]} worker_port=${ALLOCATED_PORTS[2]}
+  trap _cleanup_private_pair EXIT
+  instance up "up$$" "$up_port"
+  instance up "down$$" "$down_port"
+}
+instance() { "$DM_SOURCE_DIR/scripts/mariadb-instance.sh" "$1" "$2" "$3" >/dev/null; }
+_cleanup_private_pair() {
+  kill -9 $(jobs -p) 2>/dev/null || true
+  instance down "up$$" "$up_port" || true
+  instance down "down$$" "$down_port" || true
+  cleanup_ports
+  rm -rf "$work"
+}

@@ -6,23 +6,7 @@
 # must carry on by itself (retries, reconnects, resume from its checkpoint),
 # report synced, and the target must equal the upstream row by row.
 source "$(dirname "$0")/../_utils/lib.sh"
-command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || fail "mariadbd not found; run scripts/install-deps.sh"
-work=$(mktemp -d)
-export DM_INSTANCE_ROOT="$work/instances" DM_INNODB_BUFFER_POOL=64M
-pw=${DM_INSTANCE_PASSWORD:-dm-test-pw}
-alloc_ports 3
-up_port=${ALLOCATED_PORTS[0]} down_port=${ALLOCATED_PORTS[1]} worker_port=${ALLOCATED_PORTS[2]}
-instance() { "$DM_SOURCE_DIR/scripts/mariadb-instance.sh" "$1" "$2" "$3" >/dev/null; }
-cleanup() {
-  kill -9 $(jobs -p) 2>/dev/null || true
-  instance down "up$$" "$up_port" || true
-  instance down "down$$" "$down_port" || true
-  cleanup_ports
-  rm -rf "$work"
-}
-trap cleanup EXIT
-instance up "up$$" "$up_port"
-instance up "down$$" "$down_port"
+use_private_mariadb_pair
 db=faults
 sql "$up_port" -e "CREATE DATABASE $db; CREATE TABLE $db.t (id INT PRIMARY KEY, n INT, v VARCHAR(20));
   CREATE TABLE $db.nokey (a INT, b VARCHAR(20));"
