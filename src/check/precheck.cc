@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "check/items.h"
+#include "common/errors.h"
 #include "common/log.h"
 #include "mysql/quote.h"
 #include "unit/subtask.h"
@@ -137,6 +138,31 @@ Result<bool> IsFreshTask(const config::TaskConfig& task) {
 std::string CheckMessage(const CheckReport& report, const CheckOptions& options) {
   if (report.summary.successful == report.summary.total) return "pre-check is passed. ";
   return CheckReportJson(LimitForDisplay(report, options.max_errors, options.max_warnings));
+}
+
+std::string CheckFailureMessage(const CheckReport& report, const CheckOptions& options) {
+  // DM's ErrTaskCheckSyncConfigError with checker.CheckTaskMsgHeader.
+  return fmt::format("{}, Message: fail to check synchronization configuration with type: check was failed, please "
+                     "see detail\n detail: {}",
+                     FormatErrorTag(ErrorCode::kTaskCheckSyncConfigError), CheckMessage(report, options));
+}
+
+Result<StartCheck> PrecheckBeforeStart(const config::TaskConfig& task,
+                                       const std::vector<config::SourceConfig>& sources) {
+  CheckOptions options;
+  options.ignore = task.ignore_checking_items;
+  StartCheck out;
+  if (Ignored(options, "all")) return out;
+  DM_ASSIGN_OR_RETURN(bool fresh, IsFreshTask(task));
+  if (!fresh) {
+    log::Info("the task resumes from its checkpoints; the precheck runs only when a task starts",
+              {{"task", task.name}});
+    return out;
+  }
+  DM_ASSIGN_OR_RETURN(CheckReport report, RunPrecheck(task, sources, options));
+  out.message = Passed(report) ? CheckMessage(report, options) : CheckFailureMessage(report, options);
+  out.report = std::move(report);
+  return out;
 }
 
 }  // namespace dm::check

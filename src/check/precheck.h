@@ -14,6 +14,7 @@
 // problems fail and which only warn follows DM; see docs/design/precheck.md.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,5 +52,23 @@ Result<bool> IsFreshTask(const config::TaskConfig& task);
 // passed. " when every result succeeded, else the JSON report limited to
 // `options.max_errors` / `max_warnings` (see LimitForDisplay).
 std::string CheckMessage(const CheckReport& report, const CheckOptions& options);
+
+// DM's error text for a precheck that failed (error 26005 with the limited
+// report after "detail: "): check-task's `msg`, start-task's `checkResult`.
+// dmctl recognises it by DM's header and prints the report unescaped.
+std::string CheckFailureMessage(const CheckReport& report, const CheckOptions& options);
+
+// What happens before a task starts, as DM's start-task: a task that resumes
+// (IsFreshTask is false) or ignores "all" items is not checked; otherwise
+// RunPrecheck with the task's ignore-checking-items and DM's display limits.
+struct StartCheck {
+  std::optional<CheckReport> report;  // nullopt: not checked
+  // When checked: CheckMessage if the report passed, CheckFailureMessage if not.
+  std::string message;
+};
+// `task` and `sources` as for RunPrecheck. Errors: as RunPrecheck and
+// IsFreshTask.
+Result<StartCheck> PrecheckBeforeStart(const config::TaskConfig& task,
+                                       const std::vector<config::SourceConfig>& sources);
 
 }  // namespace dm::check

@@ -83,5 +83,22 @@ TEST(ReportTest, MessageIsDmsPassedLineOnlyWhenEverythingSucceeded) {
                   .empty());
 }
 
+TEST(ReportTest, FailureMessageIsDmsError26005WithTheLimitedReportAsDetail) {
+  CheckOptions options;
+  options.max_errors = 1;
+  CheckReport report = MakeReport({Result(State::kFail, {Err(State::kFail, "f1"), Err(State::kFail, "f2")}),
+                                   Result(State::kSuccess)});
+  const std::string message = CheckFailureMessage(report, options);
+  const std::string head =
+      "[code=26005:class=task-check:scope=internal:level=medium], Message: fail to check synchronization "
+      "configuration with type: check was failed, please see detail\n detail: ";
+  ASSERT_EQ(message.substr(0, head.size()), head);
+  nlohmann::json detail = nlohmann::json::parse(message.substr(head.size()));
+  EXPECT_EQ(detail["summary"]["failed"], 1);
+  ASSERT_EQ(detail["results"].size(), 1u);
+  ASSERT_EQ(detail["results"][0]["errors"].size(), 1u);
+  EXPECT_EQ(detail["results"][0]["errors"][0]["short_error"], "f1");
+}
+
 }  // namespace
 }  // namespace dm::check

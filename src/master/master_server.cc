@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "check/precheck.h"
+#include "common/errors.h"
 #include "common/log.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
@@ -34,6 +36,19 @@ http::Response Fail(const std::string& msg, int status = 200) {
   body["result"] = false;
   body["msg"] = msg;
   return Json(status, body);
+}
+
+http::Response Succeeded() {
+  json body;
+  body["result"] = true;
+  body["msg"] = "";
+  return Json(200, body);
+}
+
+// An error for dmctl, with its DM code when it has one (as DM prints them).
+std::string ErrorText(const Status& status) {
+  if (status.error_code() == ErrorCode::kNone) return status.message();
+  return fmt::format("{} {}", FormatErrorTag(status.error_code()), status.message());
 }
 
 Result<json> ParseBody(const http::Request& req) {
@@ -83,6 +98,91 @@ std::string BoundWorkerOf(const ClusterView& view, const std::string& source) {
 }
 
 std::string JoinNames(const std::vector<std::string>& names) { return fmt::format("[{}]", fmt::join(names, " ")); }
+
+// A task file sent by dmctl, decoded and refused when it uses what dm cannot
+// run yet.
+Result<config::TaskConfig> ParseTask(const std::string& text, const crypto::SecretKey& key) {
+  if (text.empty()) return Status::InvalidArgument("the request carries no task file content in `task`");
+  config::LoadReport report;
+  DM_ASSIGN_OR_RETURN(config::TaskConfig task, config::LoadTaskConfigFromString(text, "task file", key, &report));
+  DM_RETURN_IF_ERROR(config::RefuseUnsupportedTaskFeatures(task, report.origin));
+  return task;
+}
+
+// The stored source config of each of `task`'s mysql-instances, in order,
+// with passwords decrypted: what the precheck connects with. NotFound names
+// every source not added yet.
+Result<std::vector<config::SourceConfig>> TaskSources(const config::TaskConfig& task, const ClusterView& view,
+                                                      const crypto::SecretKey& key) {
+  std::vector<config::SourceConfig> sources;
+  std::vector<std::string> missing;
+  for (const config::MySQLInstance& instance : task.mysql_instances) {
+    auto text = view.sources.find(instance.source_id);
+    if (text == view.sources.end()) {
+      missing.push_back(instance.source_id);
+      continue;
+    }
+    DM_ASSIGN_OR_RETURN(config::SourceConfig source,
+                        config::LoadSourceConfigFromString(text->second, "source " + instance.source_id, key));
+    sources.push_back(std::move(source));
+  }
+  if (!missing.empty()) return Status::NotFound(fmt::format("sources {} haven't been added", JoinNames(missing)));
+  return sources;
+}
+
+// Whether an etcd member answers /health on one of its client URLs.
+bool MemberAlive(const etcd::Member& member) {
+  for (const std::string& url : member.client_urls) {
+    const size_t scheme = url.find("://");
+    const std::string address = url.substr(scheme == std::string::npos ? 0 : scheme + 3);
+    auto health = http::Call(address, "GET", "/health", "", {{}, std::chrono::milliseconds(1000)});
+    if (health.ok() && health->status == 200) return true;
+  }
+  return false;
+}
+
+// As DM's offline-member --worker: forgets a worker that is offline (its
+// keepalive lease has expired) and bound to no source. `fence` keeps a
+// deposed leader from writing.
+Status OfflineWorker(etcd::Client& client, const std::string& name, const etcd::Compare& fence) {
+  DM_ASSIGN_OR_RETURN(ClusterView view, ReadClusterView(client));
+  auto w = view.workers.find(name);
+  if (w == view.workers.end() || w->second.address.empty()) {
+    return Status::NotFound(fmt::format("dm-worker with name {} not exists", name));
+  }
+  if (w->second.alive) {
+    return Status::FailedPrecondition(fmt::format("dm-worker with name {} is still online, must shut it down first",
+                                                  name));
+  }
+  if (!w->second.bound_source.empty()) {
+    // Its lease expired a moment ago; the leader's next pass unbinds it.
+    return Status::Unavailable(fmt::format("dm-worker with name {} is still bound to source {}; retry in a second",
+                                           name, w->second.bound_source));
+  }
+  auto txn = client.Txn({fence, etcd::Compare::Missing(keys::WorkerKeepalive(name)),
+                         etcd::Compare::Missing(keys::BoundWorker(name))},
+                        {etcd::Op::Delete(keys::WorkerRegistration(name)), etcd::Op::Delete(keys::LastBoundWorker(name))},
+                        {});
+  DM_RETURN_IF_ERROR(txn.status());
+  if (!txn->succeeded) return Status::Unavailable("the cluster changed during offline-member; retry");
+  return Status::OK();
+}
+
+// As DM's offline-member --master: removes the etcd member of a master that
+// has been shut down. The only member is refused: the cluster would be gone.
+Status OfflineMaster(etcd::Client& client, const std::string& name) {
+  DM_ASSIGN_OR_RETURN(std::vector<etcd::Member> members, client.ListMembers());
+  auto member = std::find_if(members.begin(), members.end(), [&](const etcd::Member& m) { return m.name == name; });
+  if (member == members.end()) return Status::NotFound(fmt::format("dm-master with name {} not exists", name));
+  if (members.size() == 1) {
+    return Status::FailedPrecondition(fmt::format("dm-master {} is the only member of the cluster", name));
+  }
+  if (MemberAlive(*member)) {
+    return Status::FailedPrecondition(fmt::format("dm-master with name {} is still online, must shut it down first",
+                                                  name));
+  }
+  return client.RemoveMember(member->id);
+}
 
 // Replaces every `password` value of a YAML document, so get-config never
 // returns one (DM shows the files with their passwords hidden).
@@ -208,7 +308,13 @@ void MasterServer::LeaderLoop(std::stop_token stop) {
   std::mutex wait_mu;
   std::condition_variable_any wake;
   while (!stop.stop_requested()) {
-    auto leading = election.Step();
+    Result<bool> leading = false;
+    if (!evicted_.load()) {
+      leading = election.Step();
+    } else if (election.lease() != 0) {
+      // operate-leader evict: step down so another master takes over now.
+      if (Status s = election.Resign(); !s.ok()) log::Warn("cannot resign leadership", {{"error", s}});
+    }
     LeaderInfo info;
     if (!leading.ok()) {
       log::Warn("cannot reach etcd for the leader election", {{"error", leading.status()}});
@@ -290,7 +396,10 @@ void MasterServer::RegisterHandlers(http::Server& server) {
   server.Handle("PUT", "/apis/v1alpha1/tasks/([^/]*)", OnLeader(bind(&MasterServer::OperateTask)));
   server.Handle("GET", "/apis/v1alpha1/status", OnLeader(bind(&MasterServer::ListTasks)));
   server.Handle("GET", "/apis/v1alpha1/status/([^/]+)", OnLeader(bind(&MasterServer::QueryStatus)));
+  server.Handle("POST", "/apis/v1alpha1/check-task", OnLeader(bind(&MasterServer::CheckTask)));
   server.Handle("GET", "/apis/v1alpha1/members", OnLeader(bind(&MasterServer::ListMembers)));
+  server.Handle("DELETE", "/apis/v1alpha1/members/(master|worker)/([^/]+)", OnLeader(bind(&MasterServer::OfflineMember)));
+  server.Handle("PUT", "/apis/v1alpha1/leader/([^/]+)", bind(&MasterServer::OperateLeader));
   server.Handle("GET", "/apis/v1alpha1/config/(task|source)/([^/]+)", OnLeader(bind(&MasterServer::GetConfig)));
   // Workers keep their lease through whichever master they reach.
   server.Handle("POST", "/apis/v1alpha1/workers/keepalive", bind(&MasterServer::WorkerKeepalive));
@@ -397,30 +506,53 @@ http::Response MasterServer::OperateSource(const http::Request& req) {
   return Json(200, out);
 }
 
+http::Response MasterServer::CheckTask(const http::Request& req) {
+  auto body = ParseBody(req);
+  if (!body.ok()) return Fail(body.status().message(), 400);
+  auto task = ParseTask(StringField(*body, "task"), key_);
+  if (!task.ok()) return Fail(task.status().message());
+  auto view = ReadClusterView(client_);
+  if (!view.ok()) return Fail(view.status().message(), 503);
+  auto sources = TaskSources(*task, *view, key_);
+  if (!sources.ok()) return Fail(sources.status().message());
+  check::CheckOptions options;
+  options.ignore = task->ignore_checking_items;
+  if (auto n = body->find("errCnt"); n != body->end() && n->is_number_integer()) options.max_errors = n->get<int>();
+  if (auto n = body->find("warnCnt"); n != body->end() && n->is_number_integer()) options.max_warnings = n->get<int>();
+  auto report = check::RunPrecheck(*task, *sources, options);
+  if (!report.ok()) return Fail(ErrorText(report.status()));
+  const bool passed = check::Passed(*report);
+  json out;
+  out["result"] = passed;
+  out["msg"] = passed ? check::CheckMessage(*report, options) : check::CheckFailureMessage(*report, options);
+  return Json(200, out);
+}
+
 http::Response MasterServer::StartTask(const http::Request& req) {
   auto body = ParseBody(req);
   if (!body.ok()) return Fail(body.status().message(), 400);
   const std::string text = StringField(*body, "task");
-  if (text.empty()) return Fail("start-task needs the task file's content in `task`");
-  config::LoadReport report;
-  auto task = config::LoadTaskConfigFromString(text, "task file", key_, &report);
+  auto task = ParseTask(text, key_);
   if (!task.ok()) return Fail(task.status().message());
-  if (Status s = config::RefuseUnsupportedTaskFeatures(*task, report.origin); !s.ok()) return Fail(s.message());
   const std::vector<std::string> only = StringList(*body, "sources");
   const std::string start_time = StringField(*body, "startTime");
 
   auto view = ReadClusterView(client_);
   if (!view.ok()) return Fail(view.status().message(), 503);
-  std::vector<std::string> instances, missing, existing;
+  // The subtasks to start, as a task of only those instances (-s).
+  config::TaskConfig started = *task;
+  started.mysql_instances.clear();
+  std::vector<std::string> instances, existing;
   for (const config::MySQLInstance& instance : task->mysql_instances) {
     if (!only.empty() && std::find(only.begin(), only.end(), instance.source_id) == only.end()) continue;
     instances.push_back(instance.source_id);
-    if (!view->sources.contains(instance.source_id)) missing.push_back(instance.source_id);
+    started.mysql_instances.push_back(instance);
     if (view->subtasks.contains({task->name, instance.source_id})) existing.push_back(instance.source_id);
   }
   if (instances.empty()) return Fail(fmt::format("task {} has no mysql-instances among sources {}", task->name,
                                                  JoinNames(only)));
-  if (!missing.empty()) return Fail(fmt::format("sources {} haven't been added", JoinNames(missing)));
+  auto sources = TaskSources(started, *view, key_);
+  if (!sources.ok()) return Fail(sources.status().message());
   if (!existing.empty()) {
     return Fail(fmt::format("subtasks with name {} for sources {} already exist", task->name, JoinNames(existing)));
   }
@@ -430,6 +562,19 @@ http::Response MasterServer::StartTask(const http::Request& req) {
         return Fail(fmt::format("--remove-meta: {}", s.message()));
       }
     }
+  }
+  // As DM: a task that starts afresh is prechecked; a failing item keeps it
+  // from starting and the report goes back in checkResult.
+  auto checked = check::PrecheckBeforeStart(started, *sources);
+  if (!checked.ok()) return Fail(ErrorText(checked.status()));
+  if (checked->report && !check::Passed(*checked->report)) {
+    log::Warn("the precheck refused a task", {{"task", task->name}, {"failed", checked->report->summary.failed}});
+    json out;
+    out["result"] = false;
+    out["msg"] = "";
+    out["sources"] = json::array();
+    out["checkResult"] = checked->message;
+    return Json(200, out);
   }
   std::vector<etcd::Compare> compares;
   std::vector<etcd::Op> ops;
@@ -453,7 +598,7 @@ http::Response MasterServer::StartTask(const http::Request& req) {
   out["msg"] = "";
   out["sources"] = json::array();
   for (const std::string& source : instances) out["sources"].push_back(SourceResult(source, BoundWorkerOf(*view, source)));
-  out["checkResult"] = "";
+  out["checkResult"] = checked->message;
   return Json(200, out);
 }
 
@@ -570,13 +715,7 @@ http::Response MasterServer::ListMembers(const http::Request& req) {
     if (!list.ok()) return Fail(list.status().message(), 503);
     for (const etcd::Member& m : *list) {
       if (!wanted(m.name)) continue;
-      bool alive = false;
-      for (const std::string& url : m.client_urls) {
-        std::string address = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
-        auto health = http::Call(address, "GET", "/health", "", {{}, std::chrono::milliseconds(1000)});
-        alive = alive || (health.ok() && health->status == 200);
-      }
-      masters.push_back({{"name", m.name}, {"memberID", std::to_string(m.id)}, {"alive", alive},
+      masters.push_back({{"name", m.name}, {"memberID", std::to_string(m.id)}, {"alive", MemberAlive(m)},
                          {"peerURLs", m.peer_urls}, {"clientURLs", m.client_urls}});
     }
     members.push_back({{"master", {{"msg", ""}, {"masters", masters}}}});
@@ -597,6 +736,35 @@ http::Response MasterServer::ListMembers(const http::Request& req) {
   out["msg"] = "";
   out["members"] = std::move(members);
   return Json(200, out);
+}
+
+http::Response MasterServer::OfflineMember(const http::Request& req) {
+  const std::string type = req.captures.at(1);
+  const std::string name = req.captures.at(2);
+  Status s;
+  if (type == "worker") {
+    std::lock_guard lock(bind_mu_);  // no binding change in between
+    s = OfflineWorker(client_, name, etcd::Compare::ValueIs(keys::Leader(), leader_value_));
+  } else {
+    s = OfflineMaster(client_, name);
+  }
+  if (!s.ok()) return Fail(s.message(), s.IsRetryable() ? 503 : 200);
+  log::Info("member removed from the cluster", {{"type", type}, {"name", name}});
+  return Succeeded();
+}
+
+http::Response MasterServer::OperateLeader(const http::Request& req) {
+  const std::string op = req.captures.at(1);
+  if (op != "evict" && op != "cancel-evict") {
+    return Fail(fmt::format("unknown operate-leader op '{}'; use evict or cancel-evict", op), 400);
+  }
+  const bool evict = op == "evict";
+  if (evicted_.exchange(evict) != evict) {
+    log::Info(evict ? "evicted: this dm-master resigns and stops campaigning"
+                    : "eviction cancelled: this dm-master campaigns again",
+              {{"name", cfg_.name}});
+  }
+  return Succeeded();
 }
 
 http::Response MasterServer::TransferSource(const http::Request& req) {
@@ -643,10 +811,7 @@ http::Response MasterServer::TransferSource(const http::Request& req) {
   if (!txn.ok()) return Fail(txn.status().message(), 503);
   if (!txn->succeeded) return Fail("the cluster changed during transfer-source; retry");
   log::Info("source transferred", {{"source", source}, {"from", current}, {"to", worker}});
-  json out;
-  out["result"] = true;
-  out["msg"] = "";
-  return Json(200, out);
+  return Succeeded();
 }
 
 http::Response MasterServer::GetConfig(const http::Request& req) {

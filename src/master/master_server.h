@@ -9,6 +9,7 @@
 // runs on its own thread; all shared state is guarded.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -69,11 +70,16 @@ class MasterServer {
   http::Handler OnLeader(http::Handler local);
 
   http::Response OperateSource(const http::Request& req);
+  http::Response CheckTask(const http::Request& req);
   http::Response StartTask(const http::Request& req);
   http::Response OperateTask(const http::Request& req);
   http::Response QueryStatus(const http::Request& req);
   http::Response ListTasks(const http::Request& req);
   http::Response ListMembers(const http::Request& req);
+  http::Response OfflineMember(const http::Request& req);
+  // Served by the master asked, not the leader (as DM): evict makes it
+  // resign and stay out of the election until cancel-evict.
+  http::Response OperateLeader(const http::Request& req);
   http::Response TransferSource(const http::Request& req);
   http::Response GetConfig(const http::Request& req);
   http::Response WorkerKeepalive(const http::Request& req);
@@ -88,6 +94,9 @@ class MasterServer {
 
   mutable std::mutex mu_;
   LeaderInfo leader_;  // guarded by mu_
+  // operate-leader evict: the loop resigns and does not campaign. In memory,
+  // as DM's: a restarted master campaigns again.
+  std::atomic<bool> evicted_{false};
 
   std::mutex bind_mu_;  // one binding change at a time on the leader
   std::jthread loop_;

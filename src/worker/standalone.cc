@@ -73,32 +73,21 @@ std::string ProgressLine(const unit::SubTaskStatus& s) {
 // DM's resume-task and worker restarts are not. Returns the exit code, 0 to
 // go on.
 int RunPrecheckIfStarting(const StandaloneInputs& inputs, std::ostream& err) {
-  const std::string& task = inputs.task.name;
-  auto fresh = check::IsFreshTask(inputs.task);
-  if (!fresh.ok()) {
-    err << "dm-worker: precheck: target: " << fresh.status().message() << "\n";
+  auto checked = check::PrecheckBeforeStart(inputs.task, inputs.sources);
+  if (!checked.ok()) {
+    err << "dm-worker: precheck: " << checked.status().message() << "\n";
     return 1;
   }
-  if (!*fresh) {
-    log::Info("resuming from checkpoints; the precheck runs only when a task starts", {{"task", task}});
-    return 0;
-  }
-  check::CheckOptions options;
-  options.ignore = inputs.task.ignore_checking_items;
-  auto report = check::RunPrecheck(inputs.task, inputs.sources, options);
-  if (!report.ok()) {
-    err << "dm-worker: " << report.status().message() << "\n";
-    return 1;
-  }
-  if (!check::Passed(*report)) {
-    err << "dm-worker: [code=26005] the precheck of task '" << task
+  if (!checked->report) return 0;
+  if (!check::Passed(*checked->report)) {
+    err << "dm-worker: the precheck of task '" << inputs.task.name
         << "' failed, so the task was not started; fix what it names (or list the item in "
            "ignore-checking-items if you accept the risk):\n"
-        << check::CheckMessage(*report, options) << "\n";
+        << checked->message << "\n";
     return 1;
   }
-  if (report->summary.warning > 0) {
-    log::Warn("precheck passed with warnings", {{"task", task}, {"report", check::CheckMessage(*report, options)}});
+  if (checked->report->summary.warning > 0) {
+    log::Warn("precheck passed with warnings", {{"task", inputs.task.name}, {"report", checked->message}});
   }
   return 0;
 }

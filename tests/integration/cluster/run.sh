@@ -5,7 +5,11 @@
 # Then: the leader master is killed -9 (a new leader answers within 15 s); a
 # bound worker is killed -9 during writes (its source moves to the free
 # worker after the TTL, sync resumes from the checkpoint, data stays exact);
-# pause, resume and stop. dm-diff checks every stage row by row.
+# pause, resume and stop. dm-diff checks every stage row by row. On the way:
+# check-task (a passing task; one whose routes merge tables of different
+# shapes fails schema_of_shard_tables, and start-task refuses it), the
+# precheck at start-task, offline-member of the killed worker and master, and
+# operate-leader evict handing leadership to another master.
 source "$(dirname "$0")/../_utils/lib.sh"
 use_shared_mariadb
 work=$(mktemp -d)
@@ -112,7 +116,32 @@ answer=$(dmctl operate-source create "$work/source1.yaml" "$work/source2.yaml") 
   fail "operate-source create did not bind both sources: $answer"
 pass "operate-source create binds each source to its own worker"
 
+# check-task: the task passes (keyless tables and MariaDB only warn, and the
+# warnings are reported by their items).
+answer=$(dmctl check-task "$work/task.yaml") || fail "check-task of a good task failed: $answer"
+echo "$answer" | grep -q "table structure compatibility check" || fail "check-task reports no table_schema item: $answer"
+echo "$answer" | grep -q "\`${db}_1\`.\`nokey_1\` primary/unique key does not exist" ||
+  fail "check-task does not warn about the keyless table: $answer"
+pass "check-task passes a good task and warns about keyless tables"
+# A task whose routes merge the keyless tables into t: the shard check
+# fails, check-task says so in DM's report, start-task refuses to start it.
+sed -e "s/^name: .*/name: \"${db}_bad\"/" -e "s/${db}_meta/${db}_bad_meta/" \
+  -e "s/^  shard: .*/  shard: {schema-pattern: \"${db}_*\", table-pattern: \"*\", target-schema: \"$db\", target-table: \"t\"}/" \
+  "$work/task.yaml" >"$work/bad.yaml"
+if answer=$(dmctl check-task "$work/bad.yaml"); then fail "check-task passed tables of different shapes: $answer"; fi
+echo "$answer" | grep -q "code=26005.*fail to check synchronization configuration" || fail "no DM check failure: $answer"
+echo "$answer" | grep -q "sharding table \`$db\`.\`t\` consistency checking" || fail "the shard item is not named: $answer"
+echo "$answer" | grep -q '"failed": [1-9]' || fail "the report counts no failure: $answer"
+if answer=$(dmctl start-task "$work/bad.yaml"); then fail "start-task started a task that fails the precheck: $answer"; fi
+echo "$answer" | grep -q "checkResult.*code=26005" || fail "start-task gives no check report: $answer"
+dmctl query-status | json_field "'${db}_bad' not in [t['taskName'] for t in d['tasks']]" | grep -qx True ||
+  fail "the refused task exists anyway"
+sed -i "s/^task-mode: all/&\nignore-checking-items: [\"schema_of_shard_tables\"]/" "$work/bad.yaml"
+answer=$(dmctl check-task "$work/bad.yaml") || fail "check-task with the item ignored failed: $answer"
+pass "check-task reports tables of different shapes (schema_of_shard_tables), start-task refuses; ignoring the item passes"
+
 answer=$(dmctl start-task "$work/task.yaml") || fail "start-task failed: $answer"
+echo "$answer" | grep -q '"checkResult": "{' || fail "start-task did not precheck the task: $answer"
 if answer=$(dmctl start-task "$work/task.yaml"); then fail "a second start-task of the same task succeeded: $answer"; fi
 echo "$answer" | grep -q "already exist" || fail "a second start-task gives no clear reason: $answer"
 
@@ -191,6 +220,32 @@ moved() { local w; w=$(bound_of src-1); [ -n "$w" ] && [ "$w" != "$victim" ]; }
 wait_for 30 "src-1 to move off $victim" moved
 wait_for 90 "sync of src-1 on $(bound_of src-1) after the failover" in_sync
 pass "bound worker $victim killed -9 during writes: src-1 moved to $(bound_of src-1); target equals upstream"
+
+# offline-member: a live worker or master is refused; the killed worker and
+# the killed master are removed.
+live=$(bound_of src-1)
+if answer=$(dmctl offline-member --worker --name "$live"); then fail "offline-member removed a live worker: $answer"; fi
+echo "$answer" | grep -q "still online" || fail "offline-member of a live worker gives no clear reason: $answer"
+answer=$(dmctl offline-member --worker --name "$victim") || fail "offline-member of the killed worker failed: $answer"
+[ "$(dmctl list-member --worker | json_field "'$victim' in [w['name'] for w in d['members'][0]['worker']['workers']]")" = False ] ||
+  fail "offline-member left $victim registered"
+if answer=$(dmctl offline-member --master --name "$(leader)"); then fail "offline-member removed a live master: $answer"; fi
+answer=$(dmctl offline-member --master --name "$old_leader") || fail "offline-member of the killed master failed: $answer"
+[ "$(dmctl list-member --master | json_field "sorted(m['name'] for m in d['members'][0]['master']['masters'])")" = \
+  "$(python3 -c "print(sorted({'m1','m2','m3'} - {'$old_leader'}))")" ] || fail "offline-member left $old_leader an etcd member"
+pass "offline-member removes the killed worker $victim and master $old_leader, refuses live ones"
+
+# operate-leader evict on the leader: the other master takes over, dmctl
+# keeps working; cancel-evict lets it campaign again.
+evicted=$(leader)
+evicted_addr="127.0.0.1:${master_port[${evicted#m}]}"
+"$DM_BIN_DIR/dmctl" --master-addr "$evicted_addr" operate-leader evict >/dev/null || fail "operate-leader evict failed"
+other_leads() { local l; l=$(leader); [ -n "$l" ] && [ "$l" != "$evicted" ]; }
+wait_for 15 "another leader after evicting $evicted" other_leads
+dmctl query-status "$db" >/dev/null || fail "query-status fails after the eviction"
+"$DM_BIN_DIR/dmctl" --master-addr "$evicted_addr" operate-leader cancel-evict >/dev/null ||
+  fail "operate-leader cancel-evict failed"
+pass "operate-leader evict: $evicted resigned, $(leader) leads; cancel-evict accepted"
 
 # pause-task stops both subtasks; writes wait; resume-task catches up.
 answer=$(dmctl pause-task "$db") || fail "pause-task failed: $answer"
