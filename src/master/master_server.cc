@@ -141,24 +141,11 @@ bool MemberAlive(const etcd::Member& member) {
   return false;
 }
 
-// As DM's offline-member --worker: forgets a worker that is offline (its
-// keepalive lease has expired) and bound to no source. `fence` keeps a
-// deposed leader from writing.
+// As DM's offline-member --worker: forgets a worker that may be removed
+// (CheckWorkerRemovable). `fence` keeps a deposed leader from writing.
 Status OfflineWorker(etcd::Client& client, const std::string& name, const etcd::Compare& fence) {
   DM_ASSIGN_OR_RETURN(ClusterView view, ReadClusterView(client));
-  auto w = view.workers.find(name);
-  if (w == view.workers.end() || w->second.address.empty()) {
-    return Status::NotFound(fmt::format("dm-worker with name {} not exists", name));
-  }
-  if (w->second.alive) {
-    return Status::FailedPrecondition(fmt::format("dm-worker with name {} is still online, must shut it down first",
-                                                  name));
-  }
-  if (!w->second.bound_source.empty()) {
-    // Its lease expired a moment ago; the leader's next pass unbinds it.
-    return Status::Unavailable(fmt::format("dm-worker with name {} is still bound to source {}; retry in a second",
-                                           name, w->second.bound_source));
-  }
+  DM_RETURN_IF_ERROR(CheckWorkerRemovable(view, name));
   auto txn = client.Txn({fence, etcd::Compare::Missing(keys::WorkerKeepalive(name)),
                          etcd::Compare::Missing(keys::BoundWorker(name))},
                         {etcd::Op::Delete(keys::WorkerRegistration(name)), etcd::Op::Delete(keys::LastBoundWorker(name))},

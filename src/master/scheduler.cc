@@ -71,6 +71,22 @@ std::vector<BindingChange> PlanBindings(const ClusterView& view) {
   return changes;
 }
 
+Status CheckWorkerRemovable(const ClusterView& view, const std::string& name) {
+  auto w = view.workers.find(name);
+  if (w == view.workers.end() || w->second.address.empty()) {
+    return Status::NotFound(fmt::format("dm-worker with name {} not exists", name));
+  }
+  if (w->second.alive) {
+    return Status::FailedPrecondition(fmt::format("dm-worker with name {} is still online, must shut it down first",
+                                                  name));
+  }
+  if (!w->second.bound_source.empty()) {
+    return Status::Unavailable(fmt::format("dm-worker with name {} is still bound to source {}; retry in a second",
+                                           name, w->second.bound_source));
+  }
+  return Status::OK();
+}
+
 Status ApplyBindingChange(etcd::Client& client, const BindingChange& change, const etcd::Compare& leader_fence) {
   if (change.kind == BindingChange::Kind::kUnbind) {
     DM_ASSIGN_OR_RETURN(etcd::TxnResult txn,

@@ -33,6 +33,12 @@ struct BindingChange {
 // any of its subtasks is in Dump or Load: another worker could not load them.
 std::vector<BindingChange> PlanBindings(const ClusterView& view);
 
+// Whether offline-member may forget worker `name`, as DM's RemoveWorker: it
+// must be registered (NotFound), offline, i.e. its keepalive lease expired
+// (FailedPrecondition), and bound to no source (Unavailable: a lease that
+// expired a moment ago; the leader's next pass unbinds it).
+Status CheckWorkerRemovable(const ClusterView& view, const std::string& name);
+
 // Applies one change, only while `leader_fence` holds (the leader key still
 // names us: a master that lost leadership cannot write bindings, and the
 // leader makes all binding changes from one thread, so a source is never bound

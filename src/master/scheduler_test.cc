@@ -102,5 +102,20 @@ TEST(SchedulerTest, SourceInLoadWaitsForTheWorkerHoldingItsDumpFiles) {
   EXPECT_EQ(changes[0].worker, "w1");
 }
 
+TEST(SchedulerTest, OnlyAnOfflineUnboundRegisteredWorkerIsRemovable) {
+  ClusterView view;
+  AddWorker(view, "live", true);
+  AddWorker(view, "gone", false);
+  AddWorker(view, "expired", false);
+  Bind(view, "s1", "expired");
+  view.workers["unregistered"].last_source = "s2";  // only a last-bound record left
+  EXPECT_TRUE(CheckWorkerRemovable(view, "gone").ok());
+  EXPECT_EQ(CheckWorkerRemovable(view, "live").code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(CheckWorkerRemovable(view, "live").message().find("still online"), std::string::npos);
+  EXPECT_EQ(CheckWorkerRemovable(view, "expired").code(), StatusCode::kUnavailable);
+  EXPECT_EQ(CheckWorkerRemovable(view, "unregistered").code(), StatusCode::kNotFound);
+  EXPECT_EQ(CheckWorkerRemovable(view, "nobody").code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace dm::master

@@ -132,6 +132,10 @@ if answer=$(dmctl check-task "$work/bad.yaml"); then fail "check-task passed tab
 echo "$answer" | grep -q "code=26005.*fail to check synchronization configuration" || fail "no DM check failure: $answer"
 echo "$answer" | grep -q "sharding table \`$db\`.\`t\` consistency checking" || fail "the shard item is not named: $answer"
 echo "$answer" | grep -q '"failed": [1-9]' || fail "the report counts no failure: $answer"
+# dmctl's --error/--warn limit what the report shows, not its summary.
+if answer=$(dmctl check-task "$work/bad.yaml" --error 0 --warn 0); then fail "check-task -e 0 passed: $answer"; fi
+echo "$answer" | grep -q '"results": \[\]' || fail "check-task -e 0 -w 0 still shows results: $answer"
+echo "$answer" | grep -q '"failed": [1-9]' || fail "check-task -e 0 lost the summary: $answer"
 if answer=$(dmctl start-task "$work/bad.yaml"); then fail "start-task started a task that fails the precheck: $answer"; fi
 echo "$answer" | grep -q "checkResult.*code=26005" || fail "start-task gives no check report: $answer"
 dmctl query-status | json_field "'${db}_bad' not in [t['taskName'] for t in d['tasks']]" | grep -qx True ||
