@@ -2,8 +2,10 @@
 # The main job, end to end on one machine: builds dm, starts two MariaDB
 # instances (an upstream with a sample database and an empty target), writes
 # DM-format source and task files (password encrypted with `dmctl encrypt`),
-# runs the migration with a standalone dm-worker, and compares upstream and
-# target row by row with dm-diff.
+# starts a cluster (dm-master with its etcd member, one dm-worker), runs the
+# task through dmctl (operate-source create, start-task, query-status) while
+# the upstream changes, and compares upstream and target row by row with
+# dm-diff.
 #
 #   ./scripts/demo.sh            run the demo, then stop the instances
 #   ./scripts/demo.sh --keep     leave the instances running afterwards
@@ -107,39 +109,89 @@ loaders:
   global:
     pool-size: 2
     dir: "$demo_dir/dump"
+# query-status reports the flushed checkpoint (as DM does): flushed every 5 s
+# instead of DM's default 30 s, so the demo sees the changes arrive sooner.
+syncers:
+  global:
+    checkpoint-flush-interval: 5
 mysql-instances:
   - source-id: "demo-upstream"
     block-allow-list: "shop-only"
     mydumper-config-name: "global"
     loader-config-name: "global"
+    syncer-config-name: "global"
 YAML
 cat "$demo_dir/task.yaml"
 
-say "Running the task (dump, load, then binlog sync until caught up) with a standalone dm-worker (log: $demo_dir/dm-worker.log)"
-rm -rf "$demo_dir/dump" "$demo_dir/dm-worker.log"
+say "Starting a cluster: one dm-master (with its own etcd member) and one dm-worker (logs under $demo_dir)"
+rm -rf "$demo_dir/dump" "$demo_dir/master" "$demo_dir"/*.log
 sql "$target_port" -e "DROP DATABASE IF EXISTS dm_meta; DROP DATABASE IF EXISTS shop"
-run_worker() {
-  "$bin/dm-worker" --task "$demo_dir/task.yaml" --source "$demo_dir/source.yaml" --exit-when-synced \
-    --worker-addr 127.0.0.1:0 --log-file "$demo_dir/dm-worker.log"
+mapfile -t cluster_ports < <(./scripts/alloc-port.sh 3)
+master_addr=127.0.0.1:${cluster_ports[0]}
+"$bin/dm-master" --name master1 --master-addr "$master_addr" --peer-urls "http://127.0.0.1:${cluster_ports[1]}" \
+  --data-dir "$demo_dir/master" --log-file "$demo_dir/dm-master.log" &
+cluster_pids=($!)
+"$bin/dm-worker" --name worker1 --worker-addr "127.0.0.1:${cluster_ports[2]}" --join "$master_addr" \
+  --log-file "$demo_dir/dm-worker.log" &
+cluster_pids+=($!)
+stop_cluster() {
+  kill "${cluster_pids[@]}" 2>/dev/null || true
+  wait "${cluster_pids[@]}" 2>/dev/null || true
+  ./scripts/alloc-port.sh --release "${cluster_ports[@]}"
 }
+trap 'stop_cluster; cleanup' EXIT
+dmctl() { "$bin/dmctl" --master-addr "$master_addr" "$@"; }
+# wait_until SECONDS DESCRIPTION COMMAND...: retries COMMAND every half second.
+wait_until() {
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ $SECONDS -ge "$deadline" ]; then
+      echo "timed out waiting for $what" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+worker_free() { dmctl list-member --worker | grep -q '"stage": "free"'; }
+wait_until 60 "dm-worker to register with dm-master" worker_free
+dmctl list-member
+
+say "dmctl operate-source create: the worker gets the source"
+dmctl operate-source create "$demo_dir/source.yaml"
+
+# caught_up: the subtask syncs and has applied the upstream's binlog up to
+# where it is now (its current file and position, compared as DM prints them).
+caught_up() {
+  local upstream
+  upstream=$(sql "$up_port" -N -e "SHOW MASTER STATUS" | awk '{print $1, $2}')
+  dmctl query-status demo | python3 -c '
+import json, re, sys
+file, pos = sys.argv[1].split()
+sub = json.load(sys.stdin)["sources"][0]["subTaskStatus"][0]
+m = re.match(r"\((.*), (\d+)\)", sub.get("sync", {}).get("syncerBinlog", ""))
+sys.exit(0 if sub["unit"] == "Sync" and m and (m.group(1), int(m.group(2))) >= (file, int(pos)) else 1)' "$upstream"
+}
+
+say "dmctl start-task: dump, load, then binlog sync"
 start=$SECONDS
 migrated=0
-if run_worker; then
-  echo "dm-worker finished in $((SECONDS - start)) s:"
-  grep -E "dump unit finished|load unit finished|sync starts" "$demo_dir/dm-worker.log" | sed 's/^/  /'
-  say "Changing the upstream (updates, a key change, deletes, a new column), then syncing again from the checkpoint"
+if dmctl start-task "$demo_dir/task.yaml" && wait_until 600 "the task to catch up" caught_up; then
+  echo "dumped, loaded and caught up in $((SECONDS - start)) s"
+  say "Changing the upstream (updates, a key change, deletes, a new column) while the task syncs"
   sql "$up_port" shop -e "UPDATE customers SET balance = balance + 1 WHERE id % 10 = 0;
     UPDATE orders SET id = id + 1000000 WHERE id <= 100; DELETE FROM orders WHERE id % 97 = 0;
     ALTER TABLE customers ADD COLUMN vip BOOLEAN NOT NULL DEFAULT FALSE AFTER email;
     UPDATE customers SET vip = TRUE WHERE tier = 'enterprise';"
   start=$SECONDS
-  if run_worker; then
+  if wait_until 300 "the task to apply the changes" caught_up; then
     migrated=1
-    echo "dm-worker caught up in $((SECONDS - start)) s:"
-    grep -E "sync resumes|sync applied a DDL" "$demo_dir/dm-worker.log" | sed 's/^/  /'
+    echo "applied in $((SECONDS - start)) s"
   fi
 fi
-[ "$migrated" = 1 ] || echo "dm-worker could not run the task (see above and $demo_dir/dm-worker.log)."
+say "dmctl query-status demo"
+dmctl query-status demo || true
+[ "$migrated" = 1 ] || echo "the task did not catch up (see above, $demo_dir/dm-master.log and $demo_dir/dm-worker.log)."
 
 say "Comparing upstream and target row by row with dm-diff"
 set +e

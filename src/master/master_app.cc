@@ -151,7 +151,11 @@ int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
   etcd::EmbeddedOptions options;
   options.name = cfg.name;
   options.data_dir = cfg.data_dir;
-  options.client_url = fmt::format("http://127.0.0.1:{}", *port);
+  // With TLS on, the member's peers and its one client (this master) use
+  // the master's own certificate, as DM's embedded etcd does.
+  const bool tls = !cfg.security.ssl_cert.empty();
+  if (tls) options.tls = etcd::ClientTlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key};
+  options.client_url = fmt::format("{}://127.0.0.1:{}", tls ? "https" : "http", *port);
   options.peer_urls = SplitString(cfg.peer_urls, ',');
   options.advertise_peer_urls = SplitString(cfg.advertise_peer_urls, ',');
   options.initial_cluster = cfg.initial_cluster;
@@ -177,7 +181,7 @@ int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
     err << "dm-master: cannot start its etcd member: " << s.message() << "\n";
     return 1;
   }
-  auto client = etcd::Client::Connect(etcd::ClientOptions{{options.client_url}, {}, std::chrono::seconds(5)});
+  auto client = etcd::Client::Connect(etcd::ClientOptions{{options.client_url}, options.tls, std::chrono::seconds(5)});
   if (!client.ok()) {
     err << "dm-master: " << client.status().message() << "\n";
     return 1;

@@ -108,6 +108,9 @@ class Syncer::Impl {
   bool SafeModeAt(const binlog::Position& position) const;
   bool Synced() const;
   void RefreshMasterStatus();
+  // synced: everything applied is flushed and reaches the master position
+  // read last. Needs mu_.
+  void UpdateSyncedLocked();
 
   SyncerOptions options_;
   SyncerCheckpoint checkpoint_;
@@ -157,6 +160,7 @@ class Syncer::Impl {
   Clock::time_point tps_sample_time_ = Clock::now();
   uint64_t tps_sample_count_ = 0;
   Clock::time_point last_master_read_{};
+  std::optional<binlog::Position> master_position_;  // guarded by mu_: read last
 };
 
 Result<filter::TableName> Syncer::Impl::Route(const filter::TableName& source) const {
@@ -189,9 +193,15 @@ void Syncer::Impl::RefreshMasterStatus() {
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
-  status_.master_binlog = PositionText({master->file, master->position});
+  master_position_ = binlog::Position{master->file, master->position};
+  status_.master_binlog = PositionText(*master_position_);
   status_.master_binlog_gtid = master->gtid_set;
-  status_.synced = !dirty_ && binlog::ComparePositions(committed_.position, {master->file, master->position}) >= 0;
+  UpdateSyncedLocked();
+}
+
+void Syncer::Impl::UpdateSyncedLocked() {
+  status_.synced =
+      !dirty_ && master_position_ && binlog::ComparePositions(committed_.position, *master_position_) >= 0;
   if (status_.synced) status_.seconds_behind_master = 0;
 }
 
@@ -370,6 +380,8 @@ Status Syncer::Impl::Flush(bool exiting) {
   std::lock_guard<std::mutex> lock(mu_);
   status_.syncer_binlog = PositionText(committed_.position);
   status_.syncer_binlog_gtid = committed_.gtid_set;
+  // The flush may be what catches up with the master position read last.
+  UpdateSyncedLocked();
   return Status::OK();
 }
 

@@ -59,7 +59,10 @@ wait_for() {
   local deadline=$((SECONDS + $1)) what=$2
   shift 2
   until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after ${deadline}s waiting for: $what"
+    if [ $SECONDS -ge $deadline ]; then
+      [ -f "$work/status.json" ] && echo "last query-status: $(head -c 2000 "$work/status.json")" >&2
+      fail "timed out waiting for: $what"
+    fi
     sleep 0.5
   done
 }
@@ -157,7 +160,7 @@ in_sync() {
   "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source1.yaml" --source "$work/source2.yaml" \
     >"$work/diff.out" 2>&1
 }
-wait_for 120 "dump, load and sync of both sources (last status: $(cat "$work/status.json" 2>/dev/null | head -c 600))" in_sync
+wait_for 120 "dump, load and sync of both sources" in_sync
 pass "task-mode all through the cluster: dump, load, sync; target equals upstream"
 
 for s in 1 2; do
@@ -271,3 +274,12 @@ dmctl stop-task "$db" >/dev/null || fail "stop-task failed"
 stopped() { dmctl query-status | json_field "'$db' not in [t['taskName'] for t in d['tasks']]" | grep -qx True; }
 wait_for 20 "stop-task" stopped
 pass "stop-task removes the task"
+
+# Restart from scratch with --remove-meta: the target schema is dropped, the
+# task's checkpoints are removed, and the task dumps, loads and syncs again
+# (src-1 on the worker it failed over to).
+sql "$down_port" -e "DROP DATABASE $db"
+answer=$(dmctl start-task --remove-meta "$work/task.yaml") || fail "start-task --remove-meta failed: $answer"
+sql "$up_port" -D "${db}_1" -e "INSERT INTO t VALUES (99999991, 1, 'after restart', 0)"
+wait_for 120 "the restarted task to dump, load and sync again" in_sync
+pass "start-task --remove-meta after stop-task starts over: the target equals the upstream again"
