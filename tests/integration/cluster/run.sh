@@ -122,8 +122,8 @@ pass "operate-source create binds each source to its own worker"
 # check-task: the task passes (keyless tables and MariaDB only warn, and the
 # warnings are reported by their items).
 answer=$(dmctl check-task "$work/task.yaml") || fail "check-task of a good task failed: $answer"
-echo "$answer" | grep -q "table structure compatibility check" || fail "check-task reports no table_schema item: $answer"
-echo "$answer" | grep -q "\`${db}_1\`.\`nokey_1\` primary/unique key does not exist" ||
+grep -q "table structure compatibility check" <<<"$answer" || fail "check-task reports no table_schema item: $answer"
+grep -q "\`${db}_1\`.\`nokey_1\` primary/unique key does not exist" <<<"$answer" ||
   fail "check-task does not warn about the keyless table: $answer"
 pass "check-task passes a good task and warns about keyless tables"
 # A task whose routes merge the keyless tables into t: the shard check
@@ -132,15 +132,15 @@ sed -e "s/^name: .*/name: \"${db}_bad\"/" -e "s/${db}_meta/${db}_bad_meta/" \
   -e "s/^  shard: .*/  shard: {schema-pattern: \"${db}_*\", table-pattern: \"*\", target-schema: \"$db\", target-table: \"t\"}/" \
   "$work/task.yaml" >"$work/bad.yaml"
 if answer=$(dmctl check-task "$work/bad.yaml"); then fail "check-task passed tables of different shapes: $answer"; fi
-echo "$answer" | grep -q "code=26005.*fail to check synchronization configuration" || fail "no DM check failure: $answer"
-echo "$answer" | grep -q "sharding table \`$db\`.\`t\` consistency checking" || fail "the shard item is not named: $answer"
-echo "$answer" | grep -q '"failed": [1-9]' || fail "the report counts no failure: $answer"
+grep -q "code=26005.*fail to check synchronization configuration" <<<"$answer" || fail "no DM check failure: $answer"
+grep -q "sharding table \`$db\`.\`t\` consistency checking" <<<"$answer" || fail "the shard item is not named: $answer"
+grep -q '"failed": [1-9]' <<<"$answer" || fail "the report counts no failure: $answer"
 # dmctl's --error/--warn limit what the report shows, not its summary.
 if answer=$(dmctl check-task "$work/bad.yaml" --error 0 --warn 0); then fail "check-task -e 0 passed: $answer"; fi
-echo "$answer" | grep -q '"results": \[\]' || fail "check-task -e 0 -w 0 still shows results: $answer"
-echo "$answer" | grep -q '"failed": [1-9]' || fail "check-task -e 0 lost the summary: $answer"
+grep -q '"results": \[\]' <<<"$answer" || fail "check-task -e 0 -w 0 still shows results: $answer"
+grep -q '"failed": [1-9]' <<<"$answer" || fail "check-task -e 0 lost the summary: $answer"
 if answer=$(dmctl start-task "$work/bad.yaml"); then fail "start-task started a task that fails the precheck: $answer"; fi
-echo "$answer" | grep -q "checkResult.*code=26005" || fail "start-task gives no check report: $answer"
+grep -q "checkResult.*code=26005" <<<"$answer" || fail "start-task gives no check report: $answer"
 dmctl query-status | json_field "'${db}_bad' not in [t['taskName'] for t in d['tasks']]" | grep -qx True ||
   fail "the refused task exists anyway"
 sed -i "s/^task-mode: all/&\nignore-checking-items: [\"schema_of_shard_tables\"]/" "$work/bad.yaml"
@@ -148,9 +148,9 @@ answer=$(dmctl check-task "$work/bad.yaml") || fail "check-task with the item ig
 pass "check-task reports tables of different shapes (schema_of_shard_tables), start-task refuses; ignoring the item passes"
 
 answer=$(dmctl start-task "$work/task.yaml") || fail "start-task failed: $answer"
-echo "$answer" | grep -q '"checkResult": "{' || fail "start-task did not precheck the task: $answer"
+grep -q '"checkResult": "{' <<<"$answer" || fail "start-task did not precheck the task: $answer"
 if answer=$(dmctl start-task "$work/task.yaml"); then fail "a second start-task of the same task succeeded: $answer"; fi
-echo "$answer" | grep -q "already exist" || fail "a second start-task gives no clear reason: $answer"
+grep -q "already exist" <<<"$answer" || fail "a second start-task gives no clear reason: $answer"
 
 # in_sync: both subtasks report unit Sync, and the target equals the upstream.
 in_sync() {
@@ -232,7 +232,7 @@ pass "bound worker $victim killed -9 during writes: src-1 moved to $(bound_of sr
 # the killed master are removed.
 live=$(bound_of src-1)
 if answer=$(dmctl offline-member --worker --name "$live"); then fail "offline-member removed a live worker: $answer"; fi
-echo "$answer" | grep -q "still online" || fail "offline-member of a live worker gives no clear reason: $answer"
+grep -q "still online" <<<"$answer" || fail "offline-member of a live worker gives no clear reason: $answer"
 answer=$(dmctl offline-member --worker --name "$victim") || fail "offline-member of the killed worker failed: $answer"
 [ "$(dmctl list-member --worker | json_field "'$victim' in [w['name'] for w in d['members'][0]['worker']['workers']]")" = False ] ||
   fail "offline-member left $victim registered"
