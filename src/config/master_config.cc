@@ -111,6 +111,11 @@ Status Validate(const MasterConfig& cfg, const ConfigOrigin& origin) {
                           fmt::format("initial-cluster item '{}' is not name=url", item));
     }
   }
+  if (!cfg.etcd_endpoints.empty() && !cfg.join.empty()) {
+    return origin.Error(ErrorCode::kConfigInvalidValue, "etcd-endpoints",
+                        "etcd-endpoints and join exclude each other: masters on an external etcd share it, none "
+                        "joins another");
+  }
   if (cfg.max_txn_ops == 0) {
     return origin.Error(ErrorCode::kConfigInvalidValue, "max-txn-ops", "max-txn-ops must be positive");
   }

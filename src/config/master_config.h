@@ -67,6 +67,9 @@ struct MasterConfig {
   std::string initial_cluster;      // Adjust(): "<name>=<advertise-peer-url>,..."
   ClusterState initial_cluster_state = ClusterState::kNew;
   std::string join;  // client addresses of an existing cluster
+  // dm's own key (DM has none): client URLs of an external etcd cluster that
+  // every master uses instead of running its own member.
+  std::string etcd_endpoints;
   Duration rpc_timeout = std::chrono::seconds(30);
   double rpc_rate_limit = 10.0;
   int rpc_rate_burst = 40;
@@ -97,6 +100,7 @@ void VisitFields(MasterConfig& c, V& v) {
   v("initial-cluster", c.initial_cluster);
   v("initial-cluster-state", c.initial_cluster_state);
   v("join", c.join);
+  v("etcd-endpoints", c.etcd_endpoints);
   v("rpc-timeout", c.rpc_timeout);
   v("rpc-rate-limit", c.rpc_rate_limit);
   v("rpc-rate-burst", c.rpc_rate_burst);

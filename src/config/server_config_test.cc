@@ -111,6 +111,19 @@ TEST(MasterConfigTest, AddressesAreValidatedAsDm) {
   EXPECT_EQ(wrapped->join, "http://10.0.0.2:8261");
 }
 
+TEST(MasterConfigTest, ExternalEtcdExcludesJoin) {
+  auto external = LoadMasterConfigFromString(
+      "name = \"m\"\nmaster-addr = \"10.0.0.1:8261\"\netcd-endpoints = \"http://10.0.0.9:2379\"\n", "dm-master.toml");
+  ASSERT_TRUE(external.ok()) << external.status().ToString();
+  EXPECT_EQ(external->etcd_endpoints, "http://10.0.0.9:2379");
+
+  auto both = LoadMasterConfigFromString(
+      "master-addr = \"10.0.0.1:8261\"\njoin = \"10.0.0.2:8261\"\netcd-endpoints = \"http://10.0.0.9:2379\"\n",
+      "dm-master.toml");
+  EXPECT_TRUE(FailsWith(both.status(), ErrorCode::kConfigInvalidValue,
+                        {"dm-master.toml:3:", "etcd-endpoints", "exclude each other"}));
+}
+
 TEST(MasterConfigTest, LegacyAndAdjustedValuesWarn) {
   LoadReport report;
   auto cfg = LoadMasterConfigFromString(

@@ -38,6 +38,7 @@ constexpr std::string_view kSubTaskConfig = "/dm-master/upstream/subtask/";
 constexpr std::string_view kSubTaskStage = "/dm-master/stage/subtask/";
 constexpr std::string_view kLoadTask = "/dm-master/load-task/";
 constexpr std::string_view kTaskCliArgs = "/dm-master/task-cli-args/";
+constexpr std::string_view kMasterPresence = "/dm-master/presence/";
 
 }  // namespace
 
@@ -64,6 +65,8 @@ std::string LoadTask(std::string_view task, std::string_view source) { return Jo
 std::string LoadTaskPrefix() { return std::string(kLoadTask); }
 std::string TaskCliArgs(std::string_view task, std::string_view source) { return Join(kTaskCliArgs, task, source); }
 std::string TaskCliArgsPrefix() { return std::string(kTaskCliArgs); }
+std::string MasterPresence(std::string_view master) { return Join(kMasterPresence, master); }
+std::string MasterPresencePrefix() { return std::string(kMasterPresence); }
 
 Result<std::vector<std::string>> DecodeSegments(std::string_view key, std::string_view prefix) {
   if (key.substr(0, prefix.size()) != prefix) {

@@ -49,6 +49,12 @@ std::string LoadTaskPrefix();
 std::string TaskCliArgs(std::string_view task, std::string_view source);
 std::string TaskCliArgsPrefix();
 
+// "/dm-master/presence/<master>": a master on an external etcd, bound to its
+// lease (dm's own key: DM always runs embedded etcd, whose member list names
+// the masters).
+std::string MasterPresence(std::string_view master);
+std::string MasterPresencePrefix();
+
 // Splits the hex segments that follow `prefix` in `key`. Corruption when the
 // key does not start with the prefix or a segment is not hex.
 Result<std::vector<std::string>> DecodeSegments(std::string_view key, std::string_view prefix);

@@ -44,6 +44,9 @@ auto-compaction-mode = "periodic"
 auto-compaction-retention = "1h"
 quota-backend-bytes = 2147483648
 openapi = false
+# Instead of running an own etcd member, every master can use one external
+# etcd cluster (dm's key; then peer-urls, initial-cluster and join are unused):
+# etcd-endpoints = "http://10.0.1.31:2379,http://10.0.1.32:2379"
 # secret-key-path = "/path/to/secret.key"
 # ssl-ca = "/path/to/ca.pem"
 # ssl-cert = "/path/to/cert.pem"
@@ -61,6 +64,7 @@ struct MasterFlags {
   std::optional<std::string> advertise_peer_urls;
   std::optional<std::string> initial_cluster;
   std::optional<std::string> join;
+  std::optional<std::string> etcd_endpoints;
   std::optional<std::string> secret_key_path;
 };
 
@@ -83,6 +87,7 @@ Result<config::MasterConfig> LoadMasterConfig(const MasterFlags& flags) {
   if (flags.advertise_peer_urls) cfg.advertise_peer_urls = *flags.advertise_peer_urls;
   if (flags.initial_cluster) cfg.initial_cluster = *flags.initial_cluster;
   if (flags.join) cfg.join = *flags.join;
+  if (flags.etcd_endpoints) cfg.etcd_endpoints = *flags.etcd_endpoints;
   if (flags.secret_key_path) cfg.secret_key_path = *flags.secret_key_path;
   if (cfg.master_addr.empty()) cfg.master_addr = kDefaultMasterAddr;
   DM_RETURN_IF_ERROR(config::Adjust(cfg, report));
@@ -135,27 +140,18 @@ Result<std::string> JoinCluster(const config::MasterConfig& cfg, const std::vect
   return last;
 }
 
-// Runs the master until SIGTERM/SIGINT/SIGHUP: its etcd member, the etcd
-// client, the control plane and the one HTTP listener. Returns the exit code.
-int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
-  auto key = crypto::ResolveSecretKey(cfg.secret_key_path);
-  if (!key.ok()) {
-    err << "dm-master: " << key.status().message() << "\n";
-    return 1;
-  }
-  auto port = FreeLoopbackPort();
-  if (!port.ok()) {
-    err << "dm-master: " << port.status().message() << "\n";
-    return 1;
-  }
+// Starts the master's own etcd member (joining a running cluster first
+// when --join is given and the data dir is new). Returns its client URL.
+Result<std::string> StartOwnMember(const config::MasterConfig& cfg, const etcd::ClientTlsOptions& tls,
+                                   etcd::EmbeddedEtcd& member) {
+  DM_ASSIGN_OR_RETURN(uint16_t port, FreeLoopbackPort());
   etcd::EmbeddedOptions options;
   options.name = cfg.name;
   options.data_dir = cfg.data_dir;
   // With TLS on, the member's peers and its one client (this master) use
   // the master's own certificate, as DM's embedded etcd does.
-  const bool tls = !cfg.security.ssl_cert.empty();
-  if (tls) options.tls = etcd::ClientTlsOptions{cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key};
-  options.client_url = fmt::format("{}://127.0.0.1:{}", tls ? "https" : "http", *port);
+  options.tls = tls;
+  options.client_url = fmt::format("{}://127.0.0.1:{}", tls.cert.empty() ? "http" : "https", port);
   options.peer_urls = SplitString(cfg.peer_urls, ',');
   options.advertise_peer_urls = SplitString(cfg.advertise_peer_urls, ',');
   options.initial_cluster = cfg.initial_cluster;
@@ -170,18 +166,43 @@ int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
     auto initial = JoinCluster(cfg, options.advertise_peer_urls.empty() ? options.peer_urls
                                                                         : options.advertise_peer_urls);
     if (!initial.ok()) {
-      err << "dm-master: cannot join the cluster at " << cfg.join << ": " << initial.status().message() << "\n";
-      return 1;
+      return Status::Unavailable(
+          fmt::format("cannot join the cluster at {}: {}", cfg.join, initial.status().message()));
     }
     options.initial_cluster = *initial;
     options.initial_cluster_state = "existing";
   }
-  etcd::EmbeddedEtcd member;
   if (Status s = member.Start(options); !s.ok()) {
-    err << "dm-master: cannot start its etcd member: " << s.message() << "\n";
+    return Status::Unavailable(fmt::format("cannot start its etcd member: {}", s.message()));
+  }
+  return options.client_url;
+}
+
+// Runs the master until SIGTERM/SIGINT/SIGHUP: its etcd member (none with
+// etcd-endpoints), the etcd client, the control plane and the one HTTP
+// listener. Returns the exit code.
+int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
+  auto key = crypto::ResolveSecretKey(cfg.secret_key_path);
+  if (!key.ok()) {
+    err << "dm-master: " << key.status().message() << "\n";
     return 1;
   }
-  auto client = etcd::Client::Connect(etcd::ClientOptions{{options.client_url}, options.tls, std::chrono::seconds(5)});
+  etcd::ClientTlsOptions tls;
+  if (!cfg.security.ssl_ca.empty() || !cfg.security.ssl_cert.empty()) {
+    tls = {cfg.security.ssl_ca, cfg.security.ssl_cert, cfg.security.ssl_key};
+  }
+  const bool own_member = cfg.etcd_endpoints.empty();
+  etcd::EmbeddedEtcd member;
+  std::vector<std::string> endpoints = SplitString(cfg.etcd_endpoints, ',');
+  if (own_member) {
+    auto url = StartOwnMember(cfg, tls, member);
+    if (!url.ok()) {
+      err << "dm-master: " << url.status().message() << "\n";
+      return 1;
+    }
+    endpoints = {*url};
+  }
+  auto client = etcd::Client::Connect(etcd::ClientOptions{endpoints, tls, std::chrono::seconds(5)});
   if (!client.ok()) {
     err << "dm-master: " << client.status().message() << "\n";
     return 1;
@@ -202,14 +223,15 @@ int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
   }
   master.Start();
   log::Info("dm-master started", {{"name", cfg.name}, {"address", fmt::format("{}:{}", address->first, server.port())},
-                                  {"etcd_client", options.client_url}, {"peer_urls", cfg.peer_urls}});
+                                  {"etcd", fmt::format("{}", fmt::join(endpoints, ","))},
+                                  {"peer_urls", own_member ? cfg.peer_urls : ""}});
   int code = 0;
   while (true) {
     if (int signal_number = WaitForTerminationSignalFor(std::chrono::seconds(1)); signal_number != 0) {
       log::Info("received signal, dm-master stops", {{"signal", signal_number}});
       break;
     }
-    if (!member.Alive()) {
+    if (own_member && !member.Alive()) {
       // The state lives in etcd: a master whose member died cannot serve. An
       // external supervisor restarts the process, which restarts the member.
       log::Error("the etcd member exited; dm-master stops", {{"log", member.log_path()}});
@@ -239,6 +261,8 @@ int RunMaster(int argc, const char* const* argv, std::ostream& out, std::ostream
   app.add_option("--advertise-peer-urls", flags.advertise_peer_urls, "etcd peer URLs given to other members");
   app.add_option("--initial-cluster", flags.initial_cluster, "name=peer-url,... of the bootstrap cluster");
   app.add_option("--join", flags.join, "client addresses of an existing cluster to join");
+  app.add_option("--etcd-endpoints", flags.etcd_endpoints,
+                 "client URLs of an external etcd cluster to use instead of an own member");
   app.add_option("--secret-key-path", flags.secret_key_path,
                  "file with the 64-hex-character AES key for passwords (default: DM's built-in key)");
   if (int code = ParseCommandLine(app, argc, argv, out, err); code >= 0) return code;

@@ -16,6 +16,7 @@
 #include "etcd/election.h"
 #include "master/cluster_view.h"
 #include "master/keys.h"
+#include "master/presence.h"
 #include "master/scheduler.h"
 #include "unit/subtask.h"
 
@@ -171,6 +172,20 @@ Status OfflineMaster(etcd::Client& client, const std::string& name) {
   return client.RemoveMember(member->id);
 }
 
+// offline-member --master on an external etcd: there is no member to
+// remove, a stopped master's presence key expires by itself; a present one
+// is refused as with embedded etcd.
+Status OfflineExternalMaster(etcd::Client& client, const std::string& name) {
+  DM_ASSIGN_OR_RETURN(std::vector<PresentMaster> present, ListPresentMasters(client));
+  if (std::any_of(present.begin(), present.end(), [&](const PresentMaster& m) { return m.name == name; })) {
+    return Status::FailedPrecondition(fmt::format("dm-master with name {} is still online, must shut it down first",
+                                                  name));
+  }
+  return Status::NotFound(fmt::format(
+      "dm-master with name {} not exists (masters on an external etcd leave by themselves a TTL after they stop)",
+      name));
+}
+
 // Replaces every `password` value of a YAML document, so get-config never
 // returns one (DM shows the files with their passwords hidden).
 std::string HidePasswords(const std::string& text) {
@@ -292,9 +307,14 @@ void MasterServer::LeaderLoop(std::stop_token stop) {
                                       "state of a dm-worker: 0 offline, 1 free, 2 bound", {"worker"});
   auto& leader_counter = metrics_.Gauge("dm_master_start_leader_counter",
                                         "how many times this dm-master became the leader", {});
+  std::optional<MasterPresence> presence;
+  if (!cfg_.etcd_endpoints.empty()) presence.emplace(client_, PresentMaster{cfg_.name, cfg_.advertise_addr}, kElectionTtl);
   std::mutex wait_mu;
   std::condition_variable_any wake;
   while (!stop.stop_requested()) {
+    if (presence) {
+      if (Status s = presence->Renew(); !s.ok()) log::Warn("cannot renew this master's presence in etcd", {{"error", s}});
+    }
     Result<bool> leading = false;
     if (!evicted_.load()) {
       leading = election.Step();
@@ -334,6 +354,9 @@ void MasterServer::LeaderLoop(std::stop_token stop) {
     wake.wait_for(lock, stop, kLoopInterval, [] { return false; });
   }
   if (Status s = election.Resign(); !s.ok()) log::Warn("cannot resign leadership", {{"error", s}});
+  if (presence) {
+    if (Status s = presence->Withdraw(); !s.ok()) log::Warn("cannot withdraw this master's presence", {{"error", s}});
+  }
   std::lock_guard lock(mu_);
   leader_ = {};
 }
@@ -682,6 +705,27 @@ http::Response MasterServer::ListTasks(const http::Request& req) {
   return Json(200, out);
 }
 
+Result<json> MasterServer::ListMasters(const std::function<bool(const std::string&)>& wanted) {
+  json masters = json::array();
+  if (!cfg_.etcd_endpoints.empty()) {
+    // etcd's members are not the masters here: the presence keys name them.
+    DM_ASSIGN_OR_RETURN(std::vector<PresentMaster> present, ListPresentMasters(client_));
+    for (const PresentMaster& m : present) {
+      if (!wanted(m.name)) continue;
+      masters.push_back({{"name", m.name}, {"memberID", ""}, {"alive", true}, {"peerURLs", json::array()},
+                         {"clientURLs", {m.address}}});
+    }
+    return masters;
+  }
+  DM_ASSIGN_OR_RETURN(std::vector<etcd::Member> members, client_.ListMembers());
+  for (const etcd::Member& m : members) {
+    if (!wanted(m.name)) continue;
+    masters.push_back({{"name", m.name}, {"memberID", std::to_string(m.id)}, {"alive", MemberAlive(m)},
+                       {"peerURLs", m.peer_urls}, {"clientURLs", m.client_urls}});
+  }
+  return masters;
+}
+
 http::Response MasterServer::ListMembers(const http::Request& req) {
   const bool leader = req.QueryParam("leader") == "true";
   const bool master = req.QueryParam("master") == "true";
@@ -697,15 +741,9 @@ http::Response MasterServer::ListMembers(const http::Request& req) {
     members.push_back({{"leader", {{"msg", ""}, {"name", info.name}, {"addr", info.address}}}});
   }
   if (all || master) {
-    json masters = json::array();
-    auto list = client_.ListMembers();
-    if (!list.ok()) return Fail(list.status().message(), 503);
-    for (const etcd::Member& m : *list) {
-      if (!wanted(m.name)) continue;
-      masters.push_back({{"name", m.name}, {"memberID", std::to_string(m.id)}, {"alive", MemberAlive(m)},
-                         {"peerURLs", m.peer_urls}, {"clientURLs", m.client_urls}});
-    }
-    members.push_back({{"master", {{"msg", ""}, {"masters", masters}}}});
+    auto masters = ListMasters(wanted);
+    if (!masters.ok()) return Fail(masters.status().message(), 503);
+    members.push_back({{"master", {{"msg", ""}, {"masters", *masters}}}});
   }
   if (all || worker) {
     auto view = ReadClusterView(client_);
@@ -732,6 +770,8 @@ http::Response MasterServer::OfflineMember(const http::Request& req) {
   if (type == "worker") {
     std::lock_guard lock(bind_mu_);  // no binding change in between
     s = OfflineWorker(client_, name, etcd::Compare::ValueIs(keys::Leader(), leader_value_));
+  } else if (!cfg_.etcd_endpoints.empty()) {
+    s = OfflineExternalMaster(client_, name);
   } else {
     s = OfflineMaster(client_, name);
   }
@@ -930,6 +970,10 @@ http::Response MasterServer::JoinMember(const http::Request& req) {
   const std::string name = StringField(*body, "name");
   const std::vector<std::string> peer_urls = StringList(*body, "peer_urls");
   if (name.empty() || peer_urls.empty()) return Fail("joining needs the new master's `name` and `peer_urls`", 400);
+  if (!cfg_.etcd_endpoints.empty()) {
+    return Fail("this cluster's masters share an external etcd: start the new master with the same etcd-endpoints "
+                "instead of join");
+  }
   auto members = client_.ListMembers();
   if (!members.ok()) return Fail(members.status().message(), 503);
   for (const etcd::Member& m : *members) {

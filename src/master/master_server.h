@@ -11,11 +11,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "common/encrypt.h"
 #include "config/master_config.h"
@@ -76,6 +79,9 @@ class MasterServer {
   http::Response QueryStatus(const http::Request& req);
   http::Response ListTasks(const http::Request& req);
   http::Response ListMembers(const http::Request& req);
+  // list-member's `masters` entries for the names `wanted` accepts: etcd's
+  // members, or the presence keys when the masters share an external etcd.
+  Result<nlohmann::ordered_json> ListMasters(const std::function<bool(const std::string&)>& wanted);
   http::Response OfflineMember(const http::Request& req);
   // Served by the master asked, not the leader (as DM): evict makes it
   // resign and stay out of the election until cancel-evict.

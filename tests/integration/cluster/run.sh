@@ -11,6 +11,7 @@
 # precheck at start-task, offline-member of the killed worker and master, and
 # operate-leader evict handing leadership to another master.
 source "$(dirname "$0")/../_utils/lib.sh"
+source "$(dirname "$0")/../_utils/cluster.sh"
 use_shared_mariadb
 work=$(mktemp -d)
 db="cl_$$_$RANDOM"
@@ -37,7 +38,6 @@ initial="m1=http://127.0.0.1:${peer_port[1]},m2=http://127.0.0.1:${peer_port[2]}
 # dmctl ARGS...: dmctl against all three masters (it moves on from a dead
 # one; followers forward to the leader).
 dmctl() { "$DM_BIN_DIR/dmctl" --master-addr "$masters" --rpc-timeout 20s "$@"; }
-json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 start_master() {  # start_master I
   "$DM_BIN_DIR/dm-master" --name "m$1" --master-addr "127.0.0.1:${master_port[$1]}" \
@@ -54,18 +54,6 @@ start_worker() {  # start_worker I
 }
 # leader: the leader's name, or nothing while there is none.
 leader() { dmctl list-member --leader 2>/dev/null | json_field "d['members'][0]['leader']['name']" 2>/dev/null; }
-# wait_for SECONDS DESCRIPTION COMMAND...: retries COMMAND until it succeeds.
-wait_for() {
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then
-      [ -f "$work/status.json" ] && echo "last query-status: $(head -c 2000 "$work/status.json")" >&2
-      fail "timed out waiting for: $what"
-    fi
-    sleep 0.5
-  done
-}
 has_leader() { [ -n "$(leader)" ]; }
 
 for i in 1 2 3; do start_master "$i"; done

@@ -10,6 +10,7 @@
 # dmctl reaches the follower, which forwards to the leader over TLS;
 # get-config and query-status never show the password.
 source "$(dirname "$0")/../_utils/lib.sh"
+source "$(dirname "$0")/../_utils/cluster.sh"
 work=$(mktemp -d)
 pids=()
 alloc_ports 6
@@ -96,15 +97,6 @@ dmctl_as() {  # dmctl_as CERT ARGS...: dmctl with the CERT certificate (and our 
     --ssl-cert "$certs/$cert.pem" --ssl-key "$certs/$cert-key.pem" "$@"
 }
 dmctl() { dmctl_as ctl "$@"; }
-json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
-wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
-  local deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after ${deadline}s waiting for: $what"
-    sleep 0.5
-  done
-}
 curl_tls() { curl -fsS --max-time 5 --cacert "$certs/ca.pem" "$@"; }
 has_leader() { [ -n "$(dmctl list-member --leader | json_field "d['members'][0]['leader']['name']")" ]; }
 wait_for 60 "two TLS masters to elect a leader (m1: $(tail -2 "$work/m1.err" 2>/dev/null))" has_leader
@@ -128,7 +120,6 @@ pass "plain HTTP, no certificate, another CA's certificate and a CN outside cert
 
 "$DM_BIN_DIR/dm-worker" --config "$work/worker.toml" 2>>"$work/w1.err" &
 pids+=($!)
-worker_free() { dmctl list-member --worker | json_field "d['members'][0]['worker']['workers'][0]['stage']" | grep -qx free; }
 wait_for 30 "the worker to register over TLS ($(tail -2 "$work/w1.err" 2>/dev/null))" worker_free
 pass "the worker keeps its lease through the masters over TLS"
 
@@ -156,12 +147,8 @@ mysql-instances:
 YAML
 answer=$(dmctl operate-source create "$work/source.yaml") || fail "operate-source create: $answer"
 answer=$(dmctl start-task "$work/task.yaml") || fail "start-task: $answer"
-in_sync() {
-  dmctl query-status tls_task >"$work/status.json" || return 1
-  [ "$(json_field "d['sources'][0]['subTaskStatus'][0]['unit']" <"$work/status.json")" = Sync ] || return 1
-  "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source.yaml" >"$work/diff.out" 2>&1
-}
-wait_for 120 "dump, load and sync over TLS (last status: $(head -c 600 "$work/status.json" 2>/dev/null))" in_sync
+in_sync() { synced_one tls_task "$work/task.yaml" "$work/source.yaml"; }
+wait_for 120 "dump, load and sync over TLS" in_sync
 sql "$db_port" -e "UPDATE tls_up.t SET v = CONCAT(v, '+') WHERE id % 3 = 0; DELETE FROM tls_up.t WHERE id % 11 = 0;
   INSERT INTO tls_up.t VALUES (100000, 'late', NULL);"
 wait_for 60 "sync of the upstream changes over TLS" in_sync
