@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "load/byte_source.h"
+#include "load/statement_splitter.h"
 
 namespace dm::load {
 namespace {
@@ -241,6 +242,41 @@ Result<DumpDir> ClassifyDumpDir(const std::string& dir) {
               {{"dir", dir}, {"count", out.skipped.size()}, {"first", out.skipped.front()}});
   }
   return out;
+}
+
+Result<SchemaFile> ReadSchemaFile(const std::string& path, StatementKind want, bool backslash_escapes) {
+  auto at = [&path](uint64_t offset) { return path + ": statement at byte offset " + std::to_string(offset); };
+  DM_ASSIGN_OR_RETURN(auto source, OpenByteSource(path));
+  StatementSplitter::Options split_options;
+  split_options.backslash_escapes = backslash_escapes;
+  StatementSplitter splitter(std::move(source), split_options);
+  SchemaFile file;
+  bool found = false;
+  while (true) {
+    DM_ASSIGN_OR_RETURN(bool more, splitter.Next());
+    if (!more) break;
+    std::string_view stmt = splitter.statement();
+    auto head = ParseStatementHead(stmt);
+    if (!head.ok()) return std::move(head).status().WithContext(at(splitter.begin_offset()));
+    if (head->kind == StatementKind::kEmpty) continue;
+    if (head->kind == StatementKind::kSet) {
+      if (!IsUnsafeSessionSet(stmt)) file.statements.push_back({std::string(stmt), splitter.begin_offset(), *head});
+      continue;
+    }
+    const bool wanted =
+        head->kind == want || (want == StatementKind::kCreateTable && head->kind == StatementKind::kCreateSequence);
+    if (!wanted || found) {
+      return Status::InvalidArgument(at(splitter.begin_offset()) + ": expected only SET statements and one CREATE statement")
+          .WithErrorCode(ErrorCode::kLoadUnitNotCreateTable);
+    }
+    found = true;
+    file.create_index = file.statements.size();
+    file.statements.push_back({std::string(stmt), splitter.begin_offset(), *head});
+  }
+  if (!found) {
+    return Status::InvalidArgument(path + ": no CREATE statement found").WithErrorCode(ErrorCode::kLoadUnitNotCreateTable);
+  }
+  return file;
 }
 
 }  // namespace dm::load

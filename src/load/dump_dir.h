@@ -24,6 +24,7 @@
 
 #include "common/status.h"
 #include "load/dump_metadata.h"
+#include "load/statement.h"
 
 namespace dm::load {
 
@@ -66,5 +67,26 @@ struct DumpDir {
 // NotFound (kLoadUnitDumpDirNotFound) when `dir` does not exist; errors for a
 // data file without a schema file and for duplicate chunks name the file.
 Result<DumpDir> ClassifyDumpDir(const std::string& dir);
+
+// One statement of a schema file and the byte offset it starts at.
+struct SchemaFileStatement {
+  std::string text;  // without its `;`
+  uint64_t offset = 0;
+  StatementHead head;
+};
+
+// The statements of a schema file ({db}-schema-create.sql, {db}.{t}-schema.sql,
+// plain or compressed as OpenByteSource reads it), in file order: its SET
+// statements, except those IsUnsafeSessionSet refuses, and exactly one CREATE
+// of kind `want` (kCreateTable also takes kCreateSequence), at index
+// `create_index`. Comment-only statements are dropped. Errors name the file
+// and the statement's offset; anything but SETs and that one CREATE is
+// InvalidArgument tagged LoadUnitNotCreateTable.
+struct SchemaFile {
+  std::vector<SchemaFileStatement> statements;
+  size_t create_index = 0;
+  const SchemaFileStatement& create() const { return statements[create_index]; }
+};
+Result<SchemaFile> ReadSchemaFile(const std::string& path, StatementKind want, bool backslash_escapes = true);
 
 }  // namespace dm::load

@@ -234,38 +234,11 @@ Status Loader::SyncCheckpointRows(mysql::Connection& conn) {
 
 Status Loader::RunSchemaFile(mysql::Connection& conn, const DumpFile& file, StatementKind want,
                              const std::function<Status(std::string_view, const StatementHead&)>& apply) {
-  DM_ASSIGN_OR_RETURN(auto source, OpenByteSource(file.path));
-  StatementSplitter::Options split_options;
-  split_options.backslash_escapes = options_.backslash_escapes;
-  StatementSplitter splitter(std::move(source), split_options);
-  bool found = false;
-  while (true) {
-    DM_ASSIGN_OR_RETURN(bool more, splitter.Next());
-    if (!more) break;
-    std::string_view stmt = splitter.statement();
-    auto head = ParseStatementHead(stmt);
-    if (!head.ok()) return std::move(head).status().WithContext(At(file.path, splitter.begin_offset()));
-    if (head->kind == StatementKind::kEmpty) continue;
-    if (head->kind == StatementKind::kSet) {
-      if (IsUnsafeSessionSet(stmt)) continue;
-      Status s = conn.Execute(stmt);
-      if (!s.ok()) return std::move(s).WithContext(At(file.path, splitter.begin_offset()));
-      continue;
-    }
-    bool wanted =
-        head->kind == want || (want == StatementKind::kCreateTable && head->kind == StatementKind::kCreateSequence);
-    if (!wanted || found) {
-      return Status::InvalidArgument(At(file.path, splitter.begin_offset()) +
-                                     ": expected only SET statements and one CREATE statement")
-          .WithErrorCode(ErrorCode::kLoadUnitNotCreateTable);
-    }
-    found = true;
-    Status s = apply(stmt, *head);
-    if (!s.ok()) return std::move(s).WithContext(At(file.path, splitter.begin_offset()));
-  }
-  if (!found) {
-    return Status::InvalidArgument(file.path + ": no CREATE statement found")
-        .WithErrorCode(ErrorCode::kLoadUnitNotCreateTable);
+  DM_ASSIGN_OR_RETURN(SchemaFile schema, ReadSchemaFile(file.path, want, options_.backslash_escapes));
+  for (size_t i = 0; i < schema.statements.size(); ++i) {
+    const SchemaFileStatement& stmt = schema.statements[i];
+    Status s = i == schema.create_index ? apply(stmt.text, stmt.head) : conn.Execute(stmt.text);
+    if (!s.ok()) return std::move(s).WithContext(At(file.path, stmt.offset));
   }
   return Status::OK();
 }
@@ -619,14 +592,7 @@ Status Loader::CreateView(const PlannedView& view) {
 Status Loader::CleanDumpDir() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (options_.keep_metadata_on_clean) {
-    for (auto it = fs::directory_iterator(dump_.path, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-      if (it->path().filename() != "metadata") fs::remove_all(it->path(), ec);
-      if (ec) break;
-    }
-  } else {
-    fs::remove_all(dump_.path, ec);
-  }
+  fs::remove_all(dump_.path, ec);
   if (ec) {
     // The load itself succeeded; leftover files only cost disk space.
     log::Warn("cannot remove dump files", {{"dir", dump_.path}, {"error", ec.message()}});

@@ -77,10 +77,10 @@ struct LoadOptions {
   // When false (DM's default), target database and table names are
   // lower-cased (ASCII) after routing.
   bool case_sensitive = false;
-  // Delete the dump directory after a successful load (clean-dump-file).
+  // Delete the dump directory after a successful load (clean-dump-file in
+  // task-mode full; in mode all the sync unit deletes it once its checkpoint
+  // holds the dump's table definitions).
   bool clean_dump_file = false;
-  // With clean_dump_file: keep `metadata` (all mode: sync reads it later).
-  bool keep_metadata_on_clean = false;
   RouteFn route;
   TableFilterFn filter;
   // DM's extract columns: the target table of a source table with extra

@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "mysql/error.h"
 #include "mysql/quote.h"
+#include "sync/event_charset.h"
 
 namespace dm::sync {
 namespace {
@@ -468,6 +469,25 @@ Status SchemaTracker::EnsureScratchDatabase(std::string_view schema, std::string
   return Status::OK();
 }
 
+Status SchemaTracker::ReadBackCollation(std::string_view schema) {
+  auto collation =
+      conn_->QueryValue("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " +
+                        mysql::QuoteString(ScratchDatabase(schema), conn_->escaping()));
+  if (!collation.ok()) {
+    return Classified(collation.status(),
+                      fmt::format("schema tracker: reading the collation of the scratch database of {}: {}",
+                                  QuoteIdentifier(schema), collation.status().message()),
+                      ErrorCode::kSchemaTrackerCannotCreateSchema);
+  }
+  scratch_dbs_[std::string(schema)] = collation->value_or("");
+  return Status::OK();
+}
+
+std::string SchemaTracker::SchemaCollation(std::string_view schema) const {
+  auto it = scratch_dbs_.find(std::string(schema));
+  return it == scratch_dbs_.end() ? std::string() : it->second;
+}
+
 Status SchemaTracker::DropScratchDatabase(std::string_view schema) {
   Status s = conn_->Execute("DROP DATABASE IF EXISTS " + QuoteIdentifier(ScratchDatabase(schema)));
   if (!s.ok()) {
@@ -516,8 +536,9 @@ Result<std::string> SchemaTracker::ToScratch(const DdlStatement& ddl, const filt
   });
 }
 
-Status SchemaTracker::RunDdl(const DdlStatement& ddl, std::string_view sql) {
-  Status s = conn_->Execute(sql);
+Status SchemaTracker::RunDdl(const DdlStatement& ddl, std::string_view sql,
+                             const std::optional<binlog::QueryCharset>& charset) {
+  Status s = ExecuteInEventCharset(*conn_, sql, charset);
   if (s.ok()) return s;
   return Classified(s,
                     fmt::format("schema tracker: cannot replay {}: {}", QuoteStatementForError(ddl.sql), s.message()),
@@ -601,7 +622,8 @@ Status SchemaTracker::ApplyDdl(const DdlStatement& ddl) {
   return ApplyDdl(ddl, bits);
 }
 
-Status SchemaTracker::ApplyDdl(const DdlStatement& ddl, uint64_t upstream_sql_mode) {
+Status SchemaTracker::ApplyDdl(const DdlStatement& ddl, uint64_t upstream_sql_mode,
+                               const std::optional<binlog::QueryCharset>& charset) {
   // As DM: temporary tables are invisible to replication, statements that
   // are not DDL change no schema.
   if (!ddl.IsDdl() || ddl.temporary || ddl.kind == StatementKind::kTruncateTable) return Status::OK();
@@ -612,7 +634,7 @@ Status SchemaTracker::ApplyDdl(const DdlStatement& ddl, uint64_t upstream_sql_mo
   // but only MariaDB knows it; MySQL 8.0 rejects the bit.
   if (conn_->is_mariadb()) bits |= upstream_sql_mode & kModeOracle;
   DM_RETURN_IF_ERROR(SetSqlMode(bits));
-  if (ddl.kind != StatementKind::kDropTable && ddl.kind != StatementKind::kRenameTable) return ApplyOne(ddl);
+  if (ddl.kind != StatementKind::kDropTable && ddl.kind != StatementKind::kRenameTable) return ApplyOne(ddl, charset);
   // One table (one old/new pair) at a time, in order, so each part sees the
   // effect of the ones before it (RENAME a TO tmp, b TO a, tmp TO b).
   auto parts = SplitPerTable(ddl);
@@ -624,12 +646,12 @@ Status SchemaTracker::ApplyDdl(const DdlStatement& ddl, uint64_t upstream_sql_mo
   }
   for (const DdlStatement& part : *parts) {
     DM_RETURN_IF_ERROR(SetSqlMode(bits));
-    DM_RETURN_IF_ERROR(ApplyOne(part));
+    DM_RETURN_IF_ERROR(ApplyOne(part, charset));
   }
   return Status::OK();
 }
 
-Status SchemaTracker::ApplyOne(const DdlStatement& ddl) {
+Status SchemaTracker::ApplyOne(const DdlStatement& ddl, const std::optional<binlog::QueryCharset>& charset) {
   const NameRef* subject_ref = FindRole(ddl, NameRole::kSubject);
   if (subject_ref == nullptr) {
     return Status(StatusCode::kInternal,
@@ -646,9 +668,8 @@ Status SchemaTracker::ApplyOne(const DdlStatement& ddl) {
       // CREATE OR REPLACE drops it upstream too.
       if (!ddl.if_not_exists || ddl.or_replace) DM_RETURN_IF_ERROR(DropScratchDatabase(subject.schema));
       DM_ASSIGN_OR_RETURN(std::string sql, ToScratch(ddl));
-      DM_RETURN_IF_ERROR(RunDdl(ddl, sql));
-      scratch_dbs_.emplace(subject.schema, std::string());
-      return Status::OK();
+      DM_RETURN_IF_ERROR(RunDdl(ddl, sql, charset));
+      return ReadBackCollation(subject.schema);
     }
     case StatementKind::kDropDatabase: return DropScratchDatabase(subject.schema);
     case StatementKind::kAlterDatabase: {
@@ -657,9 +678,8 @@ Status SchemaTracker::ApplyOne(const DdlStatement& ddl) {
       // tracked yet.
       DM_RETURN_IF_ERROR(EnsureScratchDatabase(subject.schema, ""));
       DM_ASSIGN_OR_RETURN(std::string sql, ToScratch(ddl));
-      DM_RETURN_IF_ERROR(RunDdl(ddl, sql));
-      scratch_dbs_[subject.schema].clear();  // the collation is now the statement's
-      return Status::OK();
+      DM_RETURN_IF_ERROR(RunDdl(ddl, sql, charset));
+      return ReadBackCollation(subject.schema);
     }
     case StatementKind::kCreateTable: {
       if (ddl.create_select) {
@@ -680,7 +700,7 @@ Status SchemaTracker::ApplyOne(const DdlStatement& ddl) {
       // did not exist there), and a leftover of an earlier process must go.
       DM_RETURN_IF_ERROR(DropScratchTable(subject));
       DM_ASSIGN_OR_RETURN(std::string sql, ToScratch(ddl));
-      DM_RETURN_IF_ERROR(RunDdl(ddl, sql));
+      DM_RETURN_IF_ERROR(RunDdl(ddl, sql, charset));
       return Refresh(subject);
     }
     case StatementKind::kAlterTable:
@@ -694,7 +714,7 @@ Status SchemaTracker::ApplyOne(const DdlStatement& ddl) {
         DM_RETURN_IF_ERROR(DropScratchTable(renamed->name));  // stale: the upstream's rename succeeded
       }
       DM_ASSIGN_OR_RETURN(std::string sql, ToScratch(ddl));
-      DM_RETURN_IF_ERROR(RunDdl(ddl, sql));
+      DM_RETURN_IF_ERROR(RunDdl(ddl, sql, charset));
       if (!moves) return Refresh(subject);
       tables_.erase(KeyOf(subject));
       return Refresh(renamed->name);
@@ -722,7 +742,7 @@ Status SchemaTracker::ApplyOne(const DdlStatement& ddl) {
       if (!tracked(subject)) return Status::OK();
       DM_RETURN_IF_ERROR(EnsureScratchDatabase(to->name.schema, ""));
       DM_ASSIGN_OR_RETURN(std::string sql, ToScratch(ddl));
-      DM_RETURN_IF_ERROR(RunDdl(ddl, sql));
+      DM_RETURN_IF_ERROR(RunDdl(ddl, sql, charset));
       tables_.erase(KeyOf(subject));
       return Refresh(to->name);
     }

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "binlog/query_event.h"
 #include "common/status.h"
 #include "filter/table_router.h"
 #include "mysql/connection.h"
@@ -128,8 +129,12 @@ class SchemaTracker {
   // QUERY event (MySQL's MODE_* values) that change how a DDL is parsed or
   // which type it gives: REAL_AS_FLOAT, PIPES_AS_CONCAT, ANSI_QUOTES,
   // IGNORE_SPACE, NO_BACKSLASH_ESCAPES, HIGH_NOT_PRECEDENCE, and on MariaDB
-  // ORACLE. Bits that only reject statements are dropped (see Open).
-  Status ApplyDdl(const DdlStatement& ddl, uint64_t upstream_sql_mode);
+  // ORACLE. Bits that only reject statements are dropped (see Open). With
+  // `charset` (the event's session character set), the statement runs in it
+  // (ExecuteInEventCharset), since its text is in that client character set;
+  // the tracker's own statements and reads stay utf8mb4.
+  Status ApplyDdl(const DdlStatement& ddl, uint64_t upstream_sql_mode,
+                  const std::optional<binlog::QueryCharset>& charset = std::nullopt);
 
   // The tracked definition, or nullptr when the table is not tracked. Valid
   // until the next non-const call.
@@ -139,6 +144,14 @@ class SchemaTracker {
   // scratch copy is dropped by the next call that runs statements, so the
   // scratch databases still hold tracked tables only. Cannot fail.
   void Forget(const filter::TableName& table);
+
+  // The default collation of upstream schema `schema` as the tracker set it
+  // (a seed's `schema_collation`, SeedSchema, or a replayed CREATE/ALTER
+  // DATABASE, read back from the server); "" when its scratch database has
+  // the server's default or does not exist. Saved with the table
+  // definitions, so that seeding them again gives later CREATE TABLEs
+  // without a charset the same columns.
+  std::string SchemaCollation(std::string_view schema) const;
 
   // All tracked tables, ordered by (schema, table), for checkpoint table_info
   // snapshots. Valid until the next non-const call.
@@ -162,15 +175,18 @@ class SchemaTracker {
   Status DropForgotten();
   Status SetSqlMode(uint64_t bits);
   // One statement; DROP/RENAME TABLE already split per table.
-  Status ApplyOne(const DdlStatement& ddl);
+  Status ApplyOne(const DdlStatement& ddl, const std::optional<binlog::QueryCharset>& charset);
   // Records scratch name -> upstream schema (for ToUpstreamNames) and refuses
   // a hash collision between two upstream schemas.
   Status RegisterSchema(std::string_view schema);
   Status EnsureScratchDatabase(std::string_view schema, std::string_view collation);
   Status DropScratchDatabase(std::string_view schema);
+  // Records the scratch database's collation after a replayed statement set it.
+  Status ReadBackCollation(std::string_view schema);
   Status DropScratchTable(const filter::TableName& table);
-  // Runs `sql` (`ddl` rewritten to scratch names); errors quote `ddl`.
-  Status RunDdl(const DdlStatement& ddl, std::string_view sql);
+  // Runs `sql` (`ddl` rewritten to scratch names) in `charset` when given;
+  // errors quote `ddl`.
+  Status RunDdl(const DdlStatement& ddl, std::string_view sql, const std::optional<binlog::QueryCharset>& charset);
   // Reads the scratch copy of `table` into the map.
   Status Refresh(const filter::TableName& table);
   // `ddl` with every name rewritten to its scratch name; `subject` (when
@@ -182,8 +198,8 @@ class SchemaTracker {
   std::optional<mysql::Connection> conn_;
   uint64_t sql_mode_bits_ = 0;  // what the session has now
   std::map<Key, TrackedTable> tables_;
-  // Upstream schemas whose scratch database exists -> the default collation
-  // the tracker gave it ("" when the server's or a replayed statement's).
+  // Upstream schemas whose scratch database exists -> its default collation
+  // as SchemaCollation() returns it.
   std::map<std::string, std::string> scratch_dbs_;
   std::map<std::string, std::string> scratch_to_upstream_;
   std::vector<filter::TableName> forgotten_;  // scratch tables still to drop

@@ -8,6 +8,7 @@
 #include <atomic>
 
 #include "mysql/integration_test_util.h"
+#include "sync/event_charset.h"
 #include "sync/schema_tracker.h"
 
 namespace dm::sync {
@@ -323,6 +324,11 @@ TEST_F(SchemaTrackerIntegrationTest, CreateDatabaseAndTableUseTheStatementsChars
   // CREATE TABLE IF NOT EXISTS of a tracked table changes nothing.
   Both("CREATE TABLE IF NOT EXISTS t (other INT)", db);
   EXPECT_EQ(ColumnsOf(Tracked(db, "t")), "a,b,c");
+  // The collation the statements gave is known, to be saved with the tables.
+  EXPECT_EQ(tracker_->SchemaCollation(db), "latin1_bin");
+  Both("ALTER DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", "mysql");
+  EXPECT_EQ(tracker_->SchemaCollation(db), "utf8mb4_bin");
+  EXPECT_EQ(tracker_->SchemaCollation("never_seen"), "");
 }
 
 TEST_F(SchemaTrackerIntegrationTest, SeedSchemaCollationAppliesToLaterTables) {
@@ -367,6 +373,56 @@ TEST_F(SchemaTrackerIntegrationTest, EnumAndSetMembersWithQuotesAndNonAscii) {
   binlog::TableSchema schema = t.ToBinlogSchema();
   ASSERT_EQ(schema.columns.size(), 3u);
   EXPECT_EQ(schema.columns[0].elements, t.columns[0].elements);
+}
+
+TEST_F(SchemaTrackerIntegrationTest, DdlReplaysInTheEventsCharset) {
+  std::string db = NewDb("evcs", "CHARACTER SET latin1");
+  // A latin1 client's text: 0xE9 is 'é', 0xDF 'ß' (latin1_swedish_ci is id 8;
+  // the server's collation 45 is utf8mb4_general_ci).
+  const std::string sql =
+      "CREATE TABLE t (e ENUM('a','\xE9t\xE9') DEFAULT '\xE9t\xE9', u VARCHAR(5) CHARACTER SET utf8mb4 "
+      "DEFAULT '\xDF')";
+  UpExec("SET NAMES latin1");
+  UpExec("USE `" + db + "`");
+  UpExec(sql);
+  UpExec("SET NAMES utf8mb4");
+  ASSERT_TRUE(tracker_->SeedSchema(db, "latin1_swedish_ci").ok());
+  // Replayed in the tracker's own utf8mb4 session, the latin1 bytes are not
+  // valid text: the server refuses the statement.
+  auto ddl = ParseStatement(sql, db);
+  ASSERT_TRUE(ddl.ok()) << ddl.status().ToString();
+  Status plain = tracker_->ApplyDdl(*ddl, 0);
+  EXPECT_FALSE(plain.ok()) << "latin1 bytes replayed as utf8mb4 were accepted";
+  Status s = tracker_->ApplyDdl(*ddl, 0, binlog::QueryCharset{8, 8, 45});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const TrackedTable& t = Tracked(db, "t");
+  ASSERT_EQ(t.columns.size(), 2u);
+  EXPECT_EQ(t.columns[0].elements, (std::vector<std::string>{"a", "\xC3\xA9t\xC3\xA9"}));
+  ExpectSameAsReal(db, "t");
+  EXPECT_NE(Tracked(db, "t").create_sql.find("DEFAULT '\xC3\x9F'"), std::string::npos) << Tracked(db, "t").create_sql;
+}
+
+TEST(EventCharsetIntegrationTest, SessionVariablesAreRestoredAfterSuccessAndFailure) {
+  auto conn = mysql::Connection::Connect(SharedOptions("DOWNSTREAM"));
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  const std::string vars = "SELECT CONCAT_WS(',', @@character_set_client, @@collation_connection, @@collation_server)";
+  auto before = conn->QueryValue(vars);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  // The statement sees the event's session: latin1 client, connection and server collations.
+  std::string db = UniqueDbName("evcs_srv");
+  Status s = ExecuteInEventCharset(*conn, "CREATE DATABASE `" + db + "`", binlog::QueryCharset{8, 8, 8});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto made = conn->QueryValue("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" +
+                               db + "'");
+  EXPECT_TRUE(made.ok() && made->value_or("") == "latin1_swedish_ci") << "collation_server was not the event's";
+  EXPECT_EQ(conn->QueryValue(vars)->value_or(""), before->value_or("x"));
+  Status failed = ExecuteInEventCharset(*conn, "CREATE DATABASE `" + db + "`", binlog::QueryCharset{8, 8, 8});
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(conn->QueryValue(vars)->value_or(""), before->value_or("x")) << "not restored after a failure";
+  // An id the server does not know: an ASCII statement still runs, others are refused.
+  EXPECT_TRUE(ExecuteInEventCharset(*conn, "DROP DATABASE `" + db + "`", binlog::QueryCharset{4000, 4000, 4000}).ok());
+  Status refused = ExecuteInEventCharset(*conn, "SELECT '\xE9'", binlog::QueryCharset{4000, 4000, 4000});
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.ToString();
 }
 
 TEST_F(SchemaTrackerIntegrationTest, ColumnFactsOfEveryKind) {

@@ -26,6 +26,7 @@
 #include "sync/ddl.h"
 #include "sync/dml.h"
 #include "sync/dml_worker.h"
+#include "sync/event_charset.h"
 #include "sync/schema_tracker.h"
 
 namespace dm::sync {
@@ -39,8 +40,12 @@ bool IsStatement(std::string_view query, std::string_view word) {
   return EqualsIgnoreCase(query, word);
 }
 
-std::string TableInfoJson(const TrackedTable& table) {
-  return nlohmann::json{{"create_table", table.create_sql}}.dump();
+// dm's table_info (DM's is TiDB's TableInfo JSON): the CREATE TABLE and,
+// when not the server's default, the default collation of its schema.
+std::string TableInfoJson(const TrackedTable& table, const std::string& schema_collation) {
+  nlohmann::json info{{"create_table", table.create_sql}};
+  if (!schema_collation.empty()) info["schema_collation"] = schema_collation;
+  return info.dump();
 }
 
 std::string PositionText(const binlog::Position& p) { return p.ToString(); }
@@ -90,12 +95,18 @@ class Syncer::Impl {
   // (multiple-rows, compact; dml_worker.h) where merging keeps it exact.
   Status BuildJob(const TableDml& dml, binlog::RowsKind kind, std::span<const binlog::Value> before,
                   std::span<const binlog::Value> after, bool safe, DmlJob* job);
-  // Starts tracking `table`, which the checkpoint did not know.
+  // Starts tracking `table`, which neither the checkpoint nor the dump's
+  // schema files knew.
   Status SeedTable(const filter::TableName& table);
+  // Seeds the tracker from options_.start_schemas; false when a definition
+  // could not be seeded (that table is seeded by SeedTable when it shows up).
+  Result<bool> SeedFromDump();
   Status HandleQuery(const binlog::RawEvent& event);
   Status HandleDdl(const binlog::RawEvent& event, const binlog::QueryEvent& query);
-  // Applies part `index` of a DDL split per table (SplitPerTable).
-  Status ApplyDdlPart(const binlog::RawEvent& event, const DdlStatement& part, uint32_t index, uint64_t sql_mode);
+  // Applies part `index` of `query`'s DDL split per table (SplitPerTable),
+  // under the event's sql_mode bits and session character set.
+  Status ApplyDdlPart(const binlog::RawEvent& event, const binlog::QueryEvent& query, const DdlStatement& part,
+                      uint32_t index);
   Status EndTransaction(const binlog::RawEvent& event);
   // Writes the checkpoint. `exiting`: the last flush of a run, which records
   // its safe-mode exit point (DM's safemode_exit_point) so that a restart
@@ -242,6 +253,7 @@ Status Syncer::Impl::Prepare() {
   }
 
   DM_ASSIGN_OR_RETURN(std::optional<GlobalCheckpoint> global, checkpoint_.LoadGlobal(*target_));
+  std::optional<bool> seeded_from_dump;  // set when start_schemas were used
   SchemaTracker::Options tracker_options;
   tracker_options.server = options_.target;
   tracker_options.scratch_prefix =
@@ -270,9 +282,17 @@ Status Syncer::Impl::Prepare() {
     DM_ASSIGN_OR_RETURN(auto tables, checkpoint_.LoadTables(*target_));
     for (const TableCheckpoint& t : tables) {
       auto info = nlohmann::json::parse(t.table_info, nullptr, /*allow_exceptions=*/false);
-      if (info.is_discarded() || !info.is_object() || !info.contains("create_table")) continue;
+      // DM's own TableInfo JSON (a task moved from DM) has no create_table:
+      // that table is seeded as one the checkpoint does not know.
+      if (info.is_discarded() || !info.is_object()) continue;
+      auto text = [&info](const char* key) {
+        auto it = info.find(key);
+        return it != info.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+      const std::string create_table = text("create_table");
+      if (create_table.empty()) continue;
       DM_RETURN_IF_ERROR(
-          tracker_->SeedTable(t.table, info["create_table"].get<std::string>())
+          tracker_->SeedTable(t.table, create_table, text("schema_collation"))
               .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" + t.table.table + "`"));
     }
     log::Info("sync resumes from its checkpoint",
@@ -282,6 +302,9 @@ Status Syncer::Impl::Prepare() {
     safe_until_ = options_.safe_mode_until;
     log::Info("sync starts",
               {{"task", options_.task}, {"source", options_.source_id}, {"location", committed_.ToString()}});
+    if (options_.start_schemas) {
+      DM_ASSIGN_OR_RETURN(seeded_from_dump, SeedFromDump());
+    }
   } else {
     return Status::FailedPrecondition(
         fmt::format("source {}: no syncer checkpoint in {} and no start position: set mysql-instances[].meta "
@@ -305,6 +328,12 @@ Status Syncer::Impl::Prepare() {
     pool_ = std::make_unique<DmlWorkerPool>(PoolOptions(worker_count));
   }
 
+  if (seeded_from_dump) {
+    // The definitions go into the checkpoint before any event, so a restart
+    // finds them there once the dump's files are gone.
+    DM_RETURN_IF_ERROR(Flush());
+    if (*seeded_from_dump && options_.on_start_schemas_saved) options_.on_start_schemas_saved();
+  }
   if (options_.exit_when_synced) {
     DM_ASSIGN_OR_RETURN(mysql::MasterStatus master, mysql::ReadMasterStatus(*upstream_));
     exit_at_ = binlog::Position{master.file, master.position};
@@ -352,7 +381,9 @@ Status Syncer::Impl::Flush(bool exiting) {
     global.exit_safe = committed_;
   }
   std::vector<TableCheckpoint> tables;
-  for (const TrackedTable* t : tracker_->Tables()) tables.push_back({t->name, committed_, TableInfoJson(*t)});
+  for (const TrackedTable* t : tracker_->Tables()) {
+    tables.push_back({t->name, committed_, TableInfoJson(*t, tracker_->SchemaCollation(t->name.schema))});
+  }
   // Rows of a transaction whose end has not been read yet are applied but
   // lie past `committed_`: the workers' rows must keep covering them. So
   // must the rows a crashed run left while its changes are being replayed
@@ -489,12 +520,48 @@ Status Syncer::Impl::HandleTableMap(const binlog::RawEvent& event) {
   return Status::OK();
 }
 
+Result<bool> Syncer::Impl::SeedFromDump() {
+  // The schema files hold the definitions as of the snapshot, which is the
+  // start point: exactly what the first rows events were written with, even
+  // when the upstream has changed since and the target's tables differ from
+  // the upstream's by design (other types, charsets). As DM, a definition
+  // that cannot be seeded is a warning, not a failure.
+  bool complete = true;
+  auto warn = [&](const Status& s, std::string_view what) {
+    log::Warn("sync cannot seed a definition from the dump's schema files; it is read elsewhere when needed",
+              {{"task", options_.task}, {"source", options_.source_id}, {"what", what}, {"error", s}});
+    complete = false;
+  };
+  for (const std::string& sql : options_.start_schemas->create_databases) {
+    auto parsed = ParseStatement(sql, "");
+    Status s = parsed.ok() ? tracker_->ApplyDdl(*parsed) : parsed.status();
+    if (!s.ok()) warn(s, QuoteStatementForError(sql));
+  }
+  size_t seeded = 0;
+  for (const StartTable& t : options_.start_schemas->tables) {
+    if (filter::BlockAllowList::IsSystemSchema(t.table.schema) || !block_allow_.Match(t.table.schema, t.table.table)) {
+      continue;
+    }
+    Status s = tracker_->SeedTable(t.table, t.create_table);
+    if (!s.ok()) {
+      warn(s, t.file);
+      continue;
+    }
+    ++seeded;
+  }
+  log::Info("sync seeded the schema tracker from the dump's schema files",
+            {{"task", options_.task}, {"source", options_.source_id}, {"tables", seeded}, {"complete", complete}});
+  return complete;
+}
+
 Status Syncer::Impl::SeedTable(const filter::TableName& table) {
-  // The target's table is the upstream's as of the sync start point: the
-  // load created it from the snapshot's definition, and since then it has
-  // changed only by DDL this syncer replayed (DDL on tables not tracked yet
-  // reaches the target but not the tracker). The upstream's current
-  // definition may already include later DDL, so it is the last resort.
+  // Neither the checkpoint nor the dump knew the table. The target's table
+  // is the upstream's as of the sync start point when the load created it
+  // from the snapshot's definition and the user did not make it otherwise:
+  // since then it has changed only by DDL this syncer replayed (DDL on
+  // tables not tracked yet reaches the target but not the tracker). The
+  // upstream's current definition may already include later DDL, so it is
+  // the last resort.
   DM_ASSIGN_OR_RETURN(filter::TableName target, Route(table));
   auto on_target = ReadTableDefinition(*target_, target.schema, target.table, table);
   if (on_target.ok()) return tracker_->SeedTable(table, on_target->create_sql);
@@ -689,7 +756,7 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   if (!split.ok()) return std::move(split).status().WithContext(where);
   const std::vector<DdlStatement>& parts = *split;
   for (uint32_t i = 0; i < parts.size(); ++i) {
-    DM_RETURN_IF_ERROR(ApplyDdlPart(event, parts[i], i, query.sql_mode.value_or(0)).WithContext(where));
+    DM_RETURN_IF_ERROR(ApplyDdlPart(event, query, parts[i], i).WithContext(where));
   }
   ddl_marker_.reset();
   table_maps_.Clear();
@@ -703,8 +770,8 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   return Flush();
 }
 
-Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatement& part, uint32_t index,
-                                  uint64_t sql_mode) {
+Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const binlog::QueryEvent& query,
+                                  const DdlStatement& part, uint32_t index) {
   if (part.names.empty()) return Status::OK();
   const NameRef& subject = part.names.front();
   if (filter::BlockAllowList::IsSystemSchema(subject.name.schema) ||
@@ -741,14 +808,17 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const DdlStatem
   if (!already_applied) {
     DM_RETURN_IF_ERROR(checkpoint_.SaveDdlMarker(*target_, {at, index, before}));
     DM_SYNC_POINT("syncer.ddl.before-target");
-    DM_RETURN_IF_ERROR(target_->Execute(routed).WithContext("applying " + QuoteStatementForError(routed)));
+    // In the upstream session's character set: the text is in its client
+    // character set. target_ gets its own back (checkpoint rows).
+    DM_RETURN_IF_ERROR(ExecuteInEventCharset(*target_, routed, query.charset)
+                           .WithContext("applying " + QuoteStatementForError(routed)));
     DM_SYNC_POINT("syncer.ddl.after-target");
     log::Info("sync applied a DDL",
               {{"task", options_.task}, {"source", options_.source_id}, {"ddl", routed}, {"position", at.ToString()}});
   } else {
     log::Info("sync found a DDL already applied before a restart", {{"ddl", routed}, {"position", at.ToString()}});
   }
-  return tracker_->ApplyDdl(part, sql_mode);
+  return tracker_->ApplyDdl(part, query.sql_mode.value_or(0), query.charset);
 }
 
 Syncer::Syncer(SyncerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -12,6 +12,9 @@
 // the checkpoint is flushed, then the DDL runs on the target and the tracker.
 // Checkpoints: checkpoint.h. Where sync starts: the checkpoint's global row,
 // else `start` (task meta, or the dump's metadata in `all` mode).
+// Table definitions (schema tracker seeding), first source that has one: the
+// checkpoint's table_info, the dump's schema files (`start_schemas`), the
+// target's table, the upstream's table as it is now.
 #pragma once
 
 #include <atomic>
@@ -32,6 +35,18 @@
 #include "mysql/connection.h"
 
 namespace dm::sync {
+
+// One table's definition from a dump's schema file.
+struct StartTable {
+  filter::TableName table;   // upstream name (the file's, not the text's)
+  std::string create_table;  // one CREATE TABLE, utf8mb4 text
+  std::string file;          // where it came from, for messages
+};
+// The databases and tables of a dump as of its snapshot (its binlog position).
+struct StartSchemas {
+  std::vector<std::string> create_databases;  // CREATE DATABASE statements, upstream names
+  std::vector<StartTable> tables;
+};
 
 struct SyncerOptions {
   std::string task;
@@ -61,6 +76,18 @@ struct SyncerOptions {
   bool start_overrides_checkpoint = false;
   // Safe mode until this location (a dump taken with consistency none).
   std::optional<binlog::Location> safe_mode_until;
+
+  // The definitions at `start` from the dump's schema files (task-mode all),
+  // used when the target has no checkpoint for this source: every database
+  // and table is seeded from them before the first event, and the checkpoint
+  // is written at once with their table_info, so restarts no longer need the
+  // files (as DM's loadTableStructureFromDump). Null: none.
+  std::shared_ptr<const StartSchemas> start_schemas;
+  // Called once a run's checkpoint holds every definition of start_schemas
+  // (right after it is written; not when one of them could not be seeded),
+  // from the thread running Run(). The subtask deletes the dump files then
+  // (clean-dump-file). Empty: nothing to do.
+  std::function<void()> on_start_schemas_saved;
 
   // Return OK once everything up to the upstream's binlog position read at
   // start has been applied and checkpointed (--exit-when-synced).

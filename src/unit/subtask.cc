@@ -13,6 +13,7 @@
 #include "filter/block_allow_list.h"
 #include "filter/table_router.h"
 #include "load/checkpoint.h"
+#include "load/dump_dir.h"
 #include "load/dump_metadata.h"
 #include "load/loader.h"
 #include "mysql/quote.h"
@@ -109,7 +110,7 @@ Status SubTask::Run(std::stop_token stop) {
   Status status;
   switch (task_.task_mode) {
     case config::TaskMode::kFull:
-      status = RunFull(stop, /*keep_metadata=*/false);
+      status = RunFull(stop, /*sync_follows=*/false);
       break;
     case config::TaskMode::kAll: {
       status = RefuseExtractColumnsInSync();
@@ -117,7 +118,7 @@ Status SubTask::Run(std::stop_token stop) {
       // started (its checkpoint exists) goes on from the checkpoint.
       Result<bool> sync_started = status.ok() ? SyncHasStarted() : Result<bool>(status);
       status = sync_started.status();
-      if (status.ok() && !*sync_started) status = RunFull(stop, /*keep_metadata=*/true);
+      if (status.ok() && !*sync_started) status = RunFull(stop, /*sync_follows=*/true);
       if (status.ok()) status = RunSync(stop);
       break;
     }
@@ -165,19 +166,19 @@ Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_
   return syncer.Remove(conn);
 }
 
-Status SubTask::RunFull(std::stop_token stop, bool keep_metadata) {
+Status SubTask::RunFull(std::stop_token stop, bool sync_follows) {
   const std::string dir = DumpDir();
   bool dump_complete = fs::exists(fs::path(dir) / "metadata");
   DM_RETURN_IF_ERROR(SettleEarlyLoad(dump_complete));
   DM_ASSIGN_OR_RETURN(bool load_started, LoadHasStarted());
-  // clean-dump-file keeps only `metadata` once the load is done; without the
-  // load's checkpoint (start-task --remove-meta) such a directory holds no
-  // rows to load, so the snapshot is taken again.
+  // An earlier version's clean-dump-file kept only `metadata` once the load
+  // was done; without the load's checkpoint (start-task --remove-meta) such
+  // a directory holds no rows to load, so the snapshot is taken again.
   if (dump_complete && !load_started) {
     dump_complete = std::any_of(fs::directory_iterator(dir), fs::directory_iterator(),
                                 [](const fs::directory_entry& e) { return e.path().filename() != "metadata"; });
   }
-  DM_ASSIGN_OR_RETURN(load::LoadOptions load_options, LoadOptionsForTask(keep_metadata));
+  DM_ASSIGN_OR_RETURN(load::LoadOptions load_options, LoadOptionsForTask(sync_follows));
   if (!dump_complete && !load_started) return DumpAndLoad(stop, std::move(load_options));
 
   log::Info("skipping dump: a finished dump or a started load exists", {{"task", task_.name},
@@ -202,7 +203,7 @@ Result<dump::DumpOptions> SubTask::DumpOptionsForTask() const {
   return options;
 }
 
-Result<load::LoadOptions> SubTask::LoadOptionsForTask(bool keep_metadata) const {
+Result<load::LoadOptions> SubTask::LoadOptionsForTask(bool sync_follows) const {
   std::vector<config::RouteRule> rules;
   for (const std::string& name : instance_.route_rules) rules.push_back(task_.routes.at(name));
   DM_ASSIGN_OR_RETURN(filter::TableRouter routes, filter::TableRouter::Create(rules, task_.case_sensitive));
@@ -216,8 +217,7 @@ Result<load::LoadOptions> SubTask::LoadOptionsForTask(bool keep_metadata) const 
   options.pool_size = instance_.resolved.loader.pool_size;
   options.on_duplicate = instance_.resolved.loader.on_duplicate_logical;
   options.case_sensitive = task_.case_sensitive;
-  options.clean_dump_file = task_.clean_dump_file;
-  options.keep_metadata_on_clean = keep_metadata;
+  options.clean_dump_file = task_.clean_dump_file && !sync_follows;
   if (!router->empty()) {
     options.route = [router](const load::TableName& source) -> Result<load::TableName> {
       DM_ASSIGN_OR_RETURN(filter::TableName target, router->Route(source.schema, source.table));
@@ -390,6 +390,42 @@ Status SubTask::RefuseExtractColumnsInSync() const {
   return Status::OK();
 }
 
+std::shared_ptr<const sync::StartSchemas> SubTask::ReadStartSchemas(bool* complete) const {
+  auto schemas = std::make_shared<sync::StartSchemas>();
+  auto dir = load::ClassifyDumpDir(DumpDir());
+  if (!dir.ok()) {
+    *complete = false;
+    log::Warn("sync cannot read the dump's schema files", {{"task", task_.name}, {"source", source_.source_id},
+                                                          {"dir", DumpDir()}, {"error", dir.status()}});
+    return schemas;
+  }
+  auto skip = [&](const std::string& path, const Status& s) {
+    *complete = false;
+    log::Warn("sync cannot read a dump schema file", {{"task", task_.name}, {"source", source_.source_id},
+                                                      {"file", path}, {"error", s}});
+  };
+  for (const load::DumpDatabase& db : dir->databases) {
+    if (!db.create_file) continue;
+    auto file = load::ReadSchemaFile(db.create_file->path, load::StatementKind::kCreateDatabase);
+    if (!file.ok()) {
+      skip(db.create_file->path, file.status());
+      continue;
+    }
+    schemas->create_databases.push_back(file->create().text);
+  }
+  for (const load::DumpTable& t : dir->tables) {
+    auto file = load::ReadSchemaFile(t.schema_file.path, load::StatementKind::kCreateTable);
+    if (!file.ok()) {
+      skip(t.schema_file.path, file.status());
+      continue;
+    }
+    // A sequence has no rows to decode.
+    if (file->create().head.kind != load::StatementKind::kCreateTable) continue;
+    schemas->tables.push_back({{t.schema, t.table}, file->create().text, t.schema_file.path});
+  }
+  return schemas;
+}
+
 Status SubTask::RunSync(std::stop_token stop) {
   sync::SyncerOptions options;
   options.task = task_.name;
@@ -413,13 +449,29 @@ Status SubTask::RunSync(std::stop_token stop) {
     // consistent lock (consistency none) is replayed in safe mode up to the
     // position read once every dump connection had its snapshot.
     const std::string path = (fs::path(DumpDir()) / "metadata").string();
-    if (fs::exists(path)) {
+    DM_ASSIGN_OR_RETURN(bool sync_started, SyncHasStarted());
+    if (!sync_started && fs::exists(path)) {
       DM_ASSIGN_OR_RETURN(load::DumpMetadata metadata, load::ReadDumpMetadata(path));
       if (!metadata.master) return Status::FailedPrecondition(path + ": no binlog position (is the upstream's binlog on?)");
       options.start = binlog::Location{{metadata.master->file, metadata.master->pos}, metadata.master->gtid};
       if (metadata.after_connection_pool && !(*metadata.after_connection_pool == *metadata.master)) {
         const load::BinlogPoint& p = *metadata.after_connection_pool;
         options.safe_mode_until = binlog::Location{{p.file, p.pos}, p.gtid};
+      }
+      // --start-time starts elsewhere: the snapshot's definitions do not fit.
+      bool complete = true;
+      if (start_time_.empty()) options.start_schemas = ReadStartSchemas(&complete);
+      if (complete && task_.clean_dump_file) {
+        options.on_start_schemas_saved = [dir = DumpDir(), task = task_.name, source = source_.source_id] {
+          std::error_code ec;
+          fs::remove_all(dir, ec);
+          // The sync does not need the files any more; leftovers cost disk only.
+          if (ec) {
+            log::Warn("cannot remove dump files", {{"task", task}, {"source", source}, {"dir", dir}, {"error", ec.message()}});
+          } else {
+            log::Info("removed dump files (clean-dump-file)", {{"task", task}, {"source", source}, {"dir", dir}});
+          }
+        };
       }
     }
   } else if (instance_.meta) {

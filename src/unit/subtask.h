@@ -93,13 +93,15 @@ class SubTask {
   std::string DumpDir() const;
 
  private:
-  // Dump and load; with `keep_metadata` the dump's `metadata` survives
-  // clean-dump-file, since sync starts from it.
-  Status RunFull(std::stop_token stop, bool keep_metadata);
+  // Dump and load. With `sync_follows` (task-mode all) the load leaves the
+  // dump directory to the sync unit, which starts from its metadata, seeds
+  // its schema tracker from its schema files and then applies
+  // clean-dump-file (as DM).
+  Status RunFull(std::stop_token stop, bool sync_follows);
   // A fresh dump with the load running alongside it.
   Status DumpAndLoad(std::stop_token stop, load::LoadOptions load_options);
   Result<dump::DumpOptions> DumpOptionsForTask() const;
-  Result<load::LoadOptions> LoadOptionsForTask(bool keep_metadata) const;
+  Result<load::LoadOptions> LoadOptionsForTask(bool sync_follows) const;
   // Settles a load that started while the dump ran (load::EarlyLoadRecord):
   // when the dump never finished, drops the tables that load created,
   // removes its checkpoint rows and the dump directory.
@@ -108,6 +110,12 @@ class SubTask {
   // into (its routes or identity can produce that name); conservative.
   Result<std::function<bool(const load::TableName&)>> OtherSourcesMayLoadInto() const;
   Status RunSync(std::stop_token stop);
+  // The definitions in the dump directory's schema files ({db}-schema-create.sql,
+  // {db}.{table}-schema.sql, compressed ones too) for a sync that starts at
+  // the dump's snapshot. A file that cannot be read is left out with a
+  // warning (the syncer then reads that table elsewhere) and `*complete` is
+  // set to false.
+  std::shared_ptr<const sync::StartSchemas> ReadStartSchemas(bool* complete) const;
   // FailedPrecondition naming a route rule with extract columns: the load
   // fills them, the sync unit does not yet.
   Status RefuseExtractColumnsInSync() const;

@@ -21,6 +21,18 @@ use_shared_mariadb() {
 sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
 pass() { echo "ok - $*"; }
 
+# cleanup_sync_case: the end of a sync test (its EXIT trap): drops database $db
+# on both servers, ${db}_meta and the schema trackers' scratch databases on
+# the target, releases the ports and removes $work (kept with DM_KEEP_WORK).
+cleanup_sync_case() {
+  sql "$up_port" -e "DROP DATABASE IF EXISTS $db" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
+  sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '\\_dm\\_tracker\\_%'" |
+    while read -r scratch; do sql "$down_port" -e "DROP DATABASE IF EXISTS \`$scratch\`" || true; done
+  cleanup_ports
+  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+
 # alloc_ports N: reserves N free loopback ports (released by cleanup_ports).
 ALLOCATED_PORTS=()
 alloc_ports() {

@@ -14,12 +14,7 @@ work=$(mktemp -d)
 db="sa_$$_$RANDOM"
 cleanup() {
   kill -9 $(jobs -p) 2>/dev/null || true
-  sql "$up_port" -e "DROP DATABASE IF EXISTS $db" || true
-  sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
-  sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '\\_dm\\_tracker\\_%'" |
-    while read -r scratch; do sql "$down_port" -e "DROP DATABASE IF EXISTS \`$scratch\`" || true; done
-  cleanup_ports
-  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+  cleanup_sync_case
 }
 trap cleanup EXIT
 alloc_ports 1
