@@ -129,5 +129,37 @@ TEST(DumpDirTest, MalformedMetadataFailsClassification) {
   EXPECT_NE(d.status().message().find("metadata:2:"), std::string::npos) << d.status().message();
 }
 
+TEST(DumpDirTest, ReadSchemaFileKeepsSetsAndTheOneCreate) {
+  TempDir dir;
+  dir.WriteFile("d.t-schema.sql",
+                "/*!40101 SET NAMES utf8mb4*/;\n-- a comment\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"
+                "SET sql_log_bin = 0;\nCREATE TABLE `t` (`v` VARCHAR(5) DEFAULT 'a;b');\n");
+  auto file = ReadSchemaFile(dir.path() + "/d.t-schema.sql", StatementKind::kCreateTable);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  // The unsafe SET is left out; the CREATE keeps its quoted `;`.
+  ASSERT_EQ(file->statements.size(), 3u);
+  EXPECT_EQ(file->create_index, 2u);
+  EXPECT_EQ(file->create().text, "CREATE TABLE `t` (`v` VARCHAR(5) DEFAULT 'a;b')");
+  EXPECT_EQ(file->create().head.kind, StatementKind::kCreateTable);
+  EXPECT_EQ(file->statements[0].offset, 0u);
+}
+
+TEST(DumpDirTest, ReadSchemaFileRefusesAnythingButOneCreateNamingTheFile) {
+  TempDir dir;
+  dir.WriteFile("two.sql", "CREATE TABLE a (x INT);\nCREATE TABLE b (x INT);\n");
+  dir.WriteFile("none.sql", "SET NAMES utf8mb4;\n");
+  dir.WriteFile("db.sql", "CREATE TABLE a (x INT);\n");
+  auto two = ReadSchemaFile(dir.path() + "/two.sql", StatementKind::kCreateTable);
+  EXPECT_EQ(two.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(two.status().message().find("two.sql: statement at byte offset 24"), std::string::npos)
+      << two.status().message();
+  auto none = ReadSchemaFile(dir.path() + "/none.sql", StatementKind::kCreateTable);
+  EXPECT_NE(none.status().message().find("none.sql: no CREATE statement found"), std::string::npos)
+      << none.status().message();
+  EXPECT_FALSE(ReadSchemaFile(dir.path() + "/db.sql", StatementKind::kCreateDatabase).ok());
+  EXPECT_EQ(ReadSchemaFile(dir.path() + "/missing.sql", StatementKind::kCreateTable).status().code(),
+            StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace dm::load
