@@ -3,8 +3,9 @@
 // `{meta-schema}.{task}_syncer_checkpoint`, DM's table and columns: per
 // source-id one global row (cp_schema = cp_table = '', is_global = 1), the
 // position before which everything is applied, plus one row per table with
-// the last position applied for it and the schema tracker's table_info. DM
-// tooling (and a task moved from DM) reads and writes the same rows.
+// the schema tracker's table_info and the global position of the flush that
+// last changed it (never past the global row). DM tooling (and a task moved
+// from DM) reads and writes the same rows.
 //
 // `{meta-schema}.{task}_syncer_worker_progress`, dm's own: per source-id and
 // DML worker, the last row change that worker applied. A worker writes its

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -156,6 +157,8 @@ class Syncer::Impl {
   std::vector<WorkerProgress> recovery_;  // the workers' rows found at start
   std::optional<RowPoint> recovery_end_;  // the last of them
   std::optional<DdlMarker> ddl_marker_;
+  // table_info as the checkpoint holds it, by upstream (schema, table).
+  std::map<std::pair<std::string, std::string>, std::string> saved_table_info_;
   std::optional<binlog::Position> exit_at_;  // exit_when_synced target
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;               // something applied since the last flush
@@ -291,6 +294,7 @@ Status Syncer::Impl::Prepare() {
       };
       const std::string create_table = text("create_table");
       if (create_table.empty()) continue;
+      saved_table_info_[{t.table.schema, t.table.table}] = t.table_info;
       DM_RETURN_IF_ERROR(
           tracker_->SeedTable(t.table, create_table, text("schema_collation"))
               .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" + t.table.table + "`"));
@@ -380,9 +384,15 @@ Status Syncer::Impl::Flush(bool exiting) {
     // cover what a stop inside a transaction applied beyond it).
     global.exit_safe = committed_;
   }
+  // Only definitions that changed: a task seeded from a dump tracks every
+  // table from the start, and rewriting them all at every flush would cost
+  // a statement of the whole schema's size.
   std::vector<TableCheckpoint> tables;
   for (const TrackedTable* t : tracker_->Tables()) {
-    tables.push_back({t->name, committed_, TableInfoJson(*t, tracker_->SchemaCollation(t->name.schema))});
+    std::string info = TableInfoJson(*t, tracker_->SchemaCollation(t->name.schema));
+    auto saved = saved_table_info_.find({t->name.schema, t->name.table});
+    if (saved != saved_table_info_.end() && saved->second == info) continue;
+    tables.push_back({t->name, committed_, std::move(info)});
   }
   // Rows of a transaction whose end has not been read yet are applied but
   // lie past `committed_`: the workers' rows must keep covering them. So
@@ -396,6 +406,9 @@ Status Syncer::Impl::Flush(bool exiting) {
   // have applied: it must outlive the flushes before that DDL is passed
   // (HandleDdl resets it then), or a kill in between would apply it twice.
   DM_RETURN_IF_ERROR(checkpoint_.Flush(*target_, global, tables, clear_progress, ddl_marker_.has_value()));
+  for (TableCheckpoint& t : tables) {
+    saved_table_info_[{std::move(t.table.schema), std::move(t.table.table)}] = std::move(t.table_info);
+  }
   last_flush_ = Clock::now();
   dirty_ = false;
   if (!clear_progress) return Status::OK();
