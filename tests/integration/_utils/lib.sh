@@ -21,13 +21,28 @@ use_shared_mariadb() {
 sql() { mariadb --no-defaults --default-character-set=utf8mb4 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
 pass() { echo "ok - $*"; }
 
-# cleanup_sync_case: the end of a sync test (its EXIT trap): drops database $db
-# on both servers, ${db}_meta and the schema trackers' scratch databases on
-# the target, releases the ports and removes $work (kept with DM_KEEP_WORK).
+# tracker_prefix TASK SOURCE_ID: the scratch database prefix of that subtask's
+# schema tracker, as the syncer makes it: "_dm_tracker_" and the low 32 bits
+# of FNV-1a-64 over TASK, a NUL byte and SOURCE_ID (ASCII names), in hex.
+tracker_prefix() {
+  local bytes=() h=-3750763034362895579 i  # 0xcbf29ce484222325 as a signed 64-bit value
+  for ((i = 0; i < ${#1}; i++)); do bytes+=("$(printf '%d' "'${1:i:1}")"); done
+  bytes+=(0)
+  for ((i = 0; i < ${#2}; i++)); do bytes+=("$(printf '%d' "'${2:i:1}")"); done
+  for i in "${bytes[@]}"; do h=$(((h ^ i) * 1099511628211)); done
+  printf '_dm_tracker_%08x' $((h & 0xffffffff))
+}
+
+# cleanup_sync_case SOURCE_ID: the end of a sync test (its EXIT trap) whose
+# task is named $db: drops database $db on both servers, ${db}_meta and that
+# task's schema tracker scratch databases on the target (other tests' stay),
+# releases the ports and removes $work (kept with DM_KEEP_WORK).
 cleanup_sync_case() {
+  local prefix
+  prefix=$(tracker_prefix "$db" "$1")
   sql "$up_port" -e "DROP DATABASE IF EXISTS $db" || true
   sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
-  sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '\\_dm\\_tracker\\_%'" |
+  sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${#prefix} + 1) = '${prefix}_'" |
     while read -r scratch; do sql "$down_port" -e "DROP DATABASE IF EXISTS \`$scratch\`" || true; done
   cleanup_ports
   [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"

@@ -14,7 +14,7 @@ work=$(mktemp -d)
 db="sa_$$_$RANDOM"
 cleanup() {
   kill -9 $(jobs -p) 2>/dev/null || true
-  cleanup_sync_case
+  cleanup_sync_case src-1
 }
 trap cleanup EXIT
 alloc_ports 1

@@ -22,7 +22,7 @@ source "$(dirname "$0")/../_utils/lib.sh"
 use_shared_mariadb
 work=$(mktemp -d)
 db="ss_$$_$RANDOM"
-trap cleanup_sync_case EXIT
+trap "cleanup_sync_case src-1" EXIT
 alloc_ports 1
 # The mariadb client in latin1: the statement bytes are latin1 (printf '\xe9').
 sql_latin1() { mariadb --no-defaults --default-character-set=latin1 -N -B -h127.0.0.1 -P"$1" -udm -p"$pw" "${@:2}"; }
@@ -139,3 +139,8 @@ run_worker || fail "the resumed run failed: $(tail -5 "$work/worker.err")"
 [ "$(point t_later)" = "$later_before" ] || fail "t_later's checkpoint row was rewritten without a change"
 [ "$(point c_utf8)" != "$utf8_before" ] || fail "c_utf8's checkpoint row was not rewritten after its ALTER"
 pass "resumed from the checkpoint's definitions: rows and latin1 DDL stay exact"
+
+# The scratch databases the cleanup drops are found by the tracker's prefix.
+prefix=$(tracker_prefix "$db" src-1)
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${#prefix} + 1) = '${prefix}_'")" -ge 1 ] ||
+  fail "no scratch database has the prefix $prefix that tracker_prefix computes"
