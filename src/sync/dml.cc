@@ -334,6 +334,7 @@ Result<TableDml> TableDml::Make(const TrackedTable& table, const binlog::TableMa
   d.merge_ = std::move(merge);
   // A name no key can have (identifiers cannot contain NUL).
   d.all_columns_seed_ = Seed(d.target_, std::string_view("\0all", 4));
+  d.table_key_ = Finish(Seed(d.target_, std::string_view("\0table", 6)));
   d.update_prefix_ = "UPDATE " + d.target_ + " SET ";
   d.delete_prefix_ = "DELETE FROM " + d.target_ + " WHERE ";
   d.row_estimate_ = 24 * table.columns.size() + 32;

@@ -161,6 +161,14 @@ class TableDml {
   // REQUIRES: row holds one value per column.
   void CausalityKeys(std::span<const binlog::Value> row, std::vector<uint64_t>* out) const;
 
+  // True when the table has several unique keys (the primary key counts).
+  // Its changes then go to one worker as a whole, keyed by table_key():
+  // per-key hashes of one row would mostly point at different workers, and
+  // each such change would have to run alone with every worker drained.
+  bool routes_by_table() const { return unique_keys_.size() > 1; }
+  // A causality key of the target table itself.
+  uint64_t table_key() const { return table_key_; }
+
   const std::string& target() const { return target_; }
   // The binlog column facts, one per column.
   const std::vector<binlog::ColumnInfo>& columns() const { return columns_; }
@@ -189,6 +197,7 @@ class TableDml {
   std::vector<Assignment> where_;    // handle key columns, else written columns
   std::vector<UniqueKey> unique_keys_;
   uint64_t all_columns_seed_ = 0;    // hash seed when there is no unique key
+  uint64_t table_key_ = 0;
   std::shared_ptr<const MergeForm> merge_;
   std::string update_prefix_;  // "UPDATE t SET "
   std::string delete_prefix_;  // "DELETE FROM t WHERE "

@@ -459,6 +459,18 @@ TEST(TableDmlTest, CausalityKeysShareAHashExactlyWhenAKeyValueIsShared) {
   EXPECT_NE(g[0], g[1]);
 }
 
+TEST(TableDmlTest, TablesWithSeveralUniqueKeysRouteByTable) {
+  const TableDml both = Fixture().Make();  // primary key and a unique key
+  EXPECT_TRUE(both.routes_by_table());
+  const TableDml uk_only = Fixture(/*with_pk=*/false).Make();
+  EXPECT_FALSE(uk_only.routes_by_table());
+  Fixture f;
+  auto other = TableDml::Make(f.table, f.map, "`down`.`t2`");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->table_key(), both.table_key());
+  EXPECT_EQ(Fixture().Make().table_key(), both.table_key());
+}
+
 TEST(TableDmlTest, CausalityWithoutUsableUniqueKeyHashesAllColumns) {
   const TableDml d = Fixture(/*with_pk=*/false).Make();
   // UK NULL: one hash of every written column; identical rows share it.

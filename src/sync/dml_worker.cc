@@ -49,12 +49,25 @@ Status DmlWorkerPool::Push(uint32_t worker, DmlJob job) {
   progress_.wait(lock, [&] { return !error_.ok() || w.queue.size() < options_.queue_size; });
   if (!error_.ok()) return error_;
   w.queue.push_back(std::move(job));
-  w.work_ready.notify_one();
+  // A full batch, or a queue about to block Push: the worker must start.
+  if (w.queue.size() >= std::min(options_.batch, options_.queue_size)) w.work_ready.notify_one();
   return Status::OK();
+}
+
+void DmlWorkerPool::KickLocked() {
+  for (auto& w : workers_) {
+    if (!w->queue.empty()) w->work_ready.notify_one();
+  }
+}
+
+void DmlWorkerPool::Kick() {
+  std::lock_guard<std::mutex> lock(mu_);
+  KickLocked();
 }
 
 Status DmlWorkerPool::Drain() {
   std::unique_lock<std::mutex> lock(mu_);
+  KickLocked();
   progress_.wait(lock, [&] {
     if (!error_.ok()) return true;
     return std::all_of(workers_.begin(), workers_.end(),
@@ -72,8 +85,8 @@ void DmlWorkerPool::Run(uint32_t index, std::stop_token stop) {
       std::unique_lock<std::mutex> lock(mu_);
       w.work_ready.wait(lock, [&] { return stop.stop_requested() || (!w.queue.empty() && error_.ok()); });
       if (stop.stop_requested()) return;
-      // Whatever is queued, up to `batch`: a lone change is not held back
-      // waiting for company, and a busy queue fills whole batches.
+      // Whatever is queued, up to `batch`: woken at a transaction's end, a
+      // lone change is not held back waiting for company.
       const size_t n = std::min(options_.batch, w.queue.size());
       batch.clear();
       for (size_t i = 0; i < n; ++i) {

@@ -98,8 +98,15 @@ class DmlWorkerPool {
   DmlWorkerPool& operator=(const DmlWorkerPool&) = delete;
 
   // Queues `job` for `worker` (< worker_count), blocking while that queue is
-  // full. Returns the pool's error once a worker has failed.
+  // full. The worker starts on its queue only once it holds a whole batch
+  // (or at Kick/Drain), so the rows of one upstream transaction go out in
+  // full batches instead of one commit each. Returns the pool's error once a
+  // worker has failed.
   Status Push(uint32_t worker, DmlJob job);
+
+  // Lets every worker apply what it has queued, even less than a batch. The
+  // syncer calls it at the end of each upstream transaction.
+  void Kick();
 
   // Waits until every queued change is committed; the first worker error
   // otherwise (the pool stays failed).
@@ -110,6 +117,8 @@ class DmlWorkerPool {
   uint64_t applied() const { return applied_.load(std::memory_order_relaxed); }
 
  private:
+  void KickLocked();  // Kick() with mu_ held
+
   struct Worker {
     std::deque<DmlJob> queue;  // guarded by mu_
     bool busy = false;         // a batch is being applied; guarded by mu_

@@ -621,8 +621,12 @@ Status Syncer::Impl::HandleRows(const binlog::RawEvent& event) {
                   kind == binlog::RowsKind::kDelete ? std::span<binlog::Value>() : after)
             .WithContext(fmt::format("`{}`.`{}` rows event at {}", map->schema, map->table, at.ToString())));
     keys_.clear();
-    if (kind != binlog::RowsKind::kWrite) dml.CausalityKeys(before, &keys_);
-    if (kind != binlog::RowsKind::kDelete) dml.CausalityKeys(after, &keys_);
+    if (dml.routes_by_table()) {
+      keys_.push_back(dml.table_key());
+    } else {
+      if (kind != binlog::RowsKind::kWrite) dml.CausalityKeys(before, &keys_);
+      if (kind != binlog::RowsKind::kDelete) dml.CausalityKeys(after, &keys_);
+    }
     bool conflict = false;
     const uint32_t worker = WorkerForKeys(keys_, pool_->worker_count(), &conflict);
     DmlJob job;
@@ -697,6 +701,7 @@ Status Syncer::Impl::BuildJob(const TableDml& dml, binlog::RowsKind kind, std::s
 }
 
 Status Syncer::Impl::EndTransaction(const binlog::RawEvent& event) {
+  pool_->Kick();  // the transaction's last partial batches go out now
   committed_.position = {source_->file_name(), events_->position()};
   if (use_gtid_) committed_.gtid_set = source_->gtid_state();
   pushed_in_open_txn_ = false;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # task-mode all, end to end, by a standalone dm-worker with --exit-when-synced:
-# dump + load + sync of tables with a primary key, a unique key and no key;
+# dump + load + sync of tables with a primary key, a unique key, both, and no
+# key;
 # then a second run catches up with inserts, updates (also of the primary
 # key), deletes and DDL (ADD COLUMN ... AFTER, CREATE TABLE, DROP TABLE,
 # TRUNCATE) from its checkpoint; then the worker is killed with -9 at random
@@ -26,12 +27,14 @@ sql "$up_port" -D "$db" -e "
                      bin VARBINARY(32), e ENUM('x','y','ü'), s SET('a','b'));
   CREATE TABLE t_uk (code INT NOT NULL, note TEXT, UNIQUE KEY uk_code (code));
   CREATE TABLE t_nokey (a INT, b VARCHAR(20));
+  CREATE TABLE t_pkuk (id INT PRIMARY KEY, code INT NOT NULL, v INT, UNIQUE KEY uk_code2 (code));
   CREATE TABLE t_drop (id INT PRIMARY KEY);
   INSERT INTO t_pk SELECT seq, CONCAT('v', seq, IF(seq % 7 = 0, ' \\'q\\' \\\\ 🚀', '')), seq * 3,
     seq / 7, seq / 3, '2024-02-29 12:34:56.123456' + INTERVAL seq SECOND, UNHEX(SHA2(seq, 256)),
     ELT(1 + seq % 3, 'x', 'y', 'ü'), IF(seq % 2, 'a,b', '') FROM seq_1_to_3000;
   INSERT INTO t_uk SELECT seq, REPEAT('n', seq % 50) FROM seq_1_to_1000;
   INSERT INTO t_nokey VALUES (1, 'dup'), (1, 'dup'), (NULL, NULL), (2, 'two');
+  INSERT INTO t_pkuk SELECT seq, seq, 0 FROM seq_1_to_3000;
   INSERT INTO t_drop VALUES (1);"
 
 cat >"$work/source.yaml" <<YAML
@@ -79,6 +82,11 @@ sql "$up_port" -D "$db" -e "
   UPDATE t_nokey SET b = 'dup2' WHERE a = 1 LIMIT 1;
   DELETE FROM t_nokey WHERE a IS NULL;
   INSERT INTO t_nokey VALUES (3, 'x'), (3, 'x');
+  UPDATE t_pkuk SET code = -1 WHERE id = 1;
+  UPDATE t_pkuk SET code = 1 WHERE id = 2;
+  UPDATE t_pkuk SET code = 2 WHERE id = 1;
+  DELETE FROM t_pkuk WHERE id BETWEEN 10 AND 20;
+  INSERT INTO t_pkuk SELECT 100000 + seq, seq, 1 FROM seq_10_to_20;
   ALTER TABLE t_pk ADD COLUMN added INT NOT NULL DEFAULT 7 AFTER id, DROP COLUMN s;
   UPDATE t_pk SET added = id % 13 WHERE id < 100;
   CREATE TABLE t_new (id INT AUTO_INCREMENT PRIMARY KEY, j VARCHAR(10)) ;
@@ -106,7 +114,10 @@ workload() {
       DELETE FROM t_pk WHERE id = $((i * 3));
       INSERT INTO t_nokey VALUES ($i, 'k'), ($i, 'k');
       DELETE FROM t_nokey WHERE a = $((i - 5)) LIMIT 1;
-      INSERT INTO t_uk VALUES ($((10000 + i)), 'w') ON DUPLICATE KEY UPDATE note = 'dup';" || return 1
+      INSERT INTO t_uk VALUES ($((10000 + i)), 'w') ON DUPLICATE KEY UPDATE note = 'dup';
+      DELETE FROM t_pkuk WHERE code = $((100 + i));
+      INSERT INTO t_pkuk VALUES ($((200000 + i)), $((100 + i)), $i);
+      UPDATE t_pkuk SET v = v + 1 WHERE code = $((100 + i / 2));" || return 1
     if [ $((i % 50)) -eq 0 ]; then
       sql "$up_port" -D "$db" -e "ALTER TABLE t_new ADD COLUMN c$i INT DEFAULT $i; INSERT INTO t_new (j) VALUES ('$i')" || return 1
     fi
