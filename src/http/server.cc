@@ -40,6 +40,14 @@ std::string Request::QueryParam(const std::string& key, const std::string& fallb
   return fallback;
 }
 
+std::vector<std::string> Request::QueryParams(const std::string& key) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : query) {
+    if (k == key && !v.empty()) out.push_back(v);
+  }
+  return out;
+}
+
 Server::Server(const MetricsRegistry* metrics, TlsOptions tls) : impl_(std::make_unique<Impl>()) {
   impl_->tls = std::move(tls);
   if (impl_->tls.enabled()) {

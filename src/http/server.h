@@ -28,6 +28,8 @@ struct Request {
 
   // First value of a query parameter, or `fallback`.
   std::string QueryParam(const std::string& key, const std::string& fallback = "") const;
+  // Every non-empty value of a repeated query parameter (`k=a&k=b`), in order.
+  std::vector<std::string> QueryParams(const std::string& key) const;
 };
 
 struct Response {

@@ -16,6 +16,7 @@
 #include "etcd/election.h"
 #include "master/cluster_view.h"
 #include "master/keys.h"
+#include "master/openapi.h"
 #include "master/presence.h"
 #include "master/scheduler.h"
 #include "unit/subtask.h"
@@ -415,6 +416,14 @@ void MasterServer::RegisterHandlers(http::Server& server) {
   server.Handle("POST", "/apis/v1alpha1/workers/keepalive", bind(&MasterServer::WorkerKeepalive));
   // A new master (--join) asks any member to add its etcd member.
   server.Handle("POST", "/apis/v1alpha1/members/join", bind(&MasterServer::JoinMember));
+  // DM's OpenAPI, translated to the handlers above (as DM, only when enabled).
+  if (cfg_.openapi) {
+    openapi::Register(server, {bind(&MasterServer::OperateSource), bind(&MasterServer::TransferSource),
+                               bind(&MasterServer::StartTask), bind(&MasterServer::OperateTask),
+                               bind(&MasterServer::ListTasks), bind(&MasterServer::QueryStatus),
+                               bind(&MasterServer::ListMembers), bind(&MasterServer::GetConfig),
+                               [this](http::Handler local) { return OnLeader(std::move(local)); }});
+  }
 }
 
 http::Response MasterServer::OperateSource(const http::Request& req) {

@@ -1,0 +1,91 @@
+// The JSON objects of DM's OpenAPI (`/api/v1`, dm/openapi/spec/dm.yaml) and
+// their mapping onto dm's source and task configs. Pure functions: no I/O, no
+// cluster state, so the mapping is tested on its own (openapi_model_test.cc).
+//
+// Input objects are checked field by field: an unknown field, a field of the
+// wrong type or a missing required field is an error naming its JSON path
+// ("task.source_config.source_conf[0].binlog_pos"). DM's OpenAPI ignores
+// unknown fields; dm refuses them so a misspelt option is not lost silently.
+// Output objects never carry a password: it is always "******", as DM.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "config/source_config.h"
+#include "config/task_config.h"
+
+namespace dm::master::openapi {
+
+using Json = nlohmann::ordered_json;
+
+// What the OpenAPI shows instead of a password.
+inline constexpr const char* kHiddenPassword = "******";
+
+// The request bodies. Each parser takes the body text (empty: `{}`) and
+// checks it as the input objects are checked.
+
+// POST /api/v1/sources: `{source: Source, worker_name?}`.
+struct CreateSourceRequest {
+  std::string source_file;  // SourceFileFromOpenApi of `source`
+  std::string worker_name;  // empty: the scheduler picks a free worker
+};
+Result<CreateSourceRequest> ParseCreateSourceRequest(std::string_view body);
+
+// POST /api/v1/tasks: `{task: Task, source_name_list?, remove_meta?}` (the
+// last two as DM v5.3-v5.4, which created and started a task in one call).
+struct CreateTaskRequest {
+  std::string task_name;
+  std::string task_file;                      // TaskFileFromOpenApi of `task`
+  std::vector<std::string> source_name_list;  // empty: every source of the task
+  bool remove_meta = false;
+};
+Result<CreateTaskRequest> ParseCreateTaskRequest(std::string_view body);
+
+// POST /api/v1/tasks/{name}/start and .../stop: `{source_name_list?}`, and
+// for start `remove_meta?` (`start` says whether it may be given).
+struct TaskStageRequest {
+  std::vector<std::string> source_name_list;  // empty: every source of the task
+  bool remove_meta = false;
+};
+Result<TaskStageRequest> ParseTaskStageRequest(std::string_view body, bool start);
+
+// POST /api/v1/sources/{name}/transfer: `{worker_name}`; returns the name.
+Result<std::string> ParseWorkerNameRequest(std::string_view body);
+
+// DM's `Source` object -> the source file dm keeps (DM's kebab-case keys;
+// JSON text, which is YAML). `path` names the object in errors ("source").
+Result<std::string> SourceFileFromOpenApi(const Json& source, const std::string& path);
+
+// A source config -> DM's `Source` object (`enable` true: dm has no
+// disabled sources; password hidden; TLS material left out, as DM).
+Json SourceToOpenApi(const config::SourceConfig& source);
+
+// DM's `Task` object -> the task file dm keeps (DM's kebab-case keys; JSON
+// text, which is YAML). The mapping is DM's: each `table_migrate_rule` adds
+// its schema to the source's block-allow-list `do-dbs` and the table to
+// `do-tables`; a `target` adds a route; each named `binlog_filter_rule` it
+// lists becomes an `Ignore` filter on the rule's schema and table (named as
+// the rule, or `<rule>-<n>` when several migrate rules use it);
+// `full_migrate_conf` and `incr_migrate_conf` become the shared mydumper,
+// loader and syncer settings; `source_conf` the mysql-instances with their
+// binlog `meta`. `status_list` (an output field) is ignored.
+Result<std::string> TaskFileFromOpenApi(const Json& task, const std::string& path);
+
+// A task config -> DM's `Task` object, the inverse of TaskFileFromOpenApi
+// for tasks made through it; a task file written by hand maps as far as the
+// object can say it (filters other than Ignore, ignore-* lists, expression
+// filters and per-instance unit settings other than the first instance's
+// are not shown). The target password is hidden.
+Json TaskToOpenApi(const config::TaskConfig& task);
+
+// One `sources[]` entry of dm's query-status answer (DM's
+// QueryStatusResponse JSON) -> DM's `SubTaskStatus` object of `task`. An
+// entry without a subtask status yields stage "" and its message in
+// `error_msg`.
+Json SubTaskStatusToOpenApi(const std::string& task, const Json& query_status_entry);
+
+}  // namespace dm::master::openapi

@@ -1,0 +1,278 @@
+#include "master/openapi_model.h"
+
+#include <gtest/gtest.h>
+
+#include "common/encrypt.h"
+
+namespace dm::master::openapi {
+namespace {
+
+// A task as DM's OpenAPI documents it: two sources, a sharded table merged
+// by a route, a filter rule used by two migrate rules, binlog meta for one
+// source, and both unit setting blocks.
+Json SampleTask() {
+  return Json::parse(R"({
+    "name": "task-1",
+    "task_mode": "all",
+    "meta_schema": "dm_meta_1",
+    "enhance_online_schema_change": true,
+    "on_duplicate": "error",
+    "target_config": {"host": "127.0.0.1", "port": 4000, "user": "root", "password": "secret"},
+    "binlog_filter_rule": {"no-drop": {"ignore_event": ["drop table"], "ignore_sql": ["^DROP"]}},
+    "table_migrate_rule": [
+      {"source": {"source_name": "mysql-01", "schema": "db_*", "table": "t_*"},
+       "target": {"schema": "db", "table": "t"}, "binlog_filter_rule": ["no-drop"]},
+      {"source": {"source_name": "mysql-02", "schema": "shop", "table": "*"},
+       "binlog_filter_rule": ["no-drop"]}
+    ],
+    "source_config": {
+      "full_migrate_conf": {"export_threads": 2, "import_threads": 3, "data_dir": "/tmp/dump"},
+      "incr_migrate_conf": {"repl_threads": 5, "repl_batch": 50},
+      "source_conf": [
+        {"source_name": "mysql-01", "binlog_name": "mysql-bin.000003", "binlog_pos": 1234},
+        {"source_name": "mysql-02"}
+      ]
+    },
+    "ignore_checking_items": ["version"]
+  })");
+}
+
+Result<config::TaskConfig> Load(const std::string& file) {
+  return config::LoadTaskConfigFromString(file, "openapi task", crypto::LegacyBuiltinKey());
+}
+
+Status MapTask(const Json& task) { return TaskFileFromOpenApi(task, "task").status(); }
+
+TEST(OpenApiModelTest, TaskMapsOntoDmTaskConfig) {
+  auto file = TaskFileFromOpenApi(SampleTask(), "task");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto task = Load(*file);
+  ASSERT_TRUE(task.ok()) << task.status().ToString() << "\n" << *file;
+  EXPECT_EQ(task->name, "task-1");
+  EXPECT_EQ(task->task_mode, config::TaskMode::kAll);
+  EXPECT_EQ(task->meta_schema, "dm_meta_1");
+  EXPECT_TRUE(task->online_ddl);
+  EXPECT_EQ(task->target_database.port, 4000);
+  EXPECT_EQ(task->ignore_checking_items, std::vector<std::string>{"version"});
+  ASSERT_EQ(task->mysql_instances.size(), 2u);
+
+  const config::MySQLInstance& first = task->mysql_instances[0];
+  EXPECT_EQ(first.source_id, "mysql-01");
+  ASSERT_TRUE(first.meta.has_value());
+  EXPECT_EQ(first.meta->binlog_name, "mysql-bin.000003");
+  EXPECT_EQ(first.meta->binlog_pos, 1234u);
+  EXPECT_FALSE(task->mysql_instances[1].meta.has_value());
+  EXPECT_EQ(first.resolved.mydumper.threads, 2);
+  EXPECT_EQ(first.resolved.loader.pool_size, 3);
+  EXPECT_EQ(first.resolved.loader.dir, "/tmp/dump");
+  EXPECT_EQ(first.resolved.loader.on_duplicate_logical, config::OnDuplicateLogical::kError);
+  EXPECT_EQ(first.resolved.syncer.worker_count, 5);
+  EXPECT_EQ(first.resolved.syncer.batch, 50);
+
+  const config::BlockAllowList& allow = task->block_allow_list.at(first.block_allow_list);
+  EXPECT_EQ(allow.do_dbs, std::vector<std::string>{"db_*"});
+  ASSERT_EQ(allow.do_tables.size(), 1u);
+  EXPECT_EQ(allow.do_tables[0].db_name, "db_*");
+  EXPECT_EQ(allow.do_tables[0].tbl_name, "t_*");
+
+  ASSERT_EQ(first.route_rules.size(), 1u);
+  const config::RouteRule& route = task->routes.at(first.route_rules[0]);
+  EXPECT_EQ(route.schema_pattern, "db_*");
+  EXPECT_EQ(route.table_pattern, "t_*");
+  EXPECT_EQ(route.target_schema, "db");
+  EXPECT_EQ(route.target_table, "t");
+  EXPECT_TRUE(task->mysql_instances[1].route_rules.empty());  // no target: names kept
+
+  // One named rule used by two migrate rules: one filter per pattern pair.
+  ASSERT_EQ(first.filter_rules.size(), 1u);
+  const config::FilterRule& filter = task->filters.at(first.filter_rules[0]);
+  EXPECT_EQ(filter.schema_pattern, "db_*");
+  EXPECT_EQ(filter.table_pattern, "t_*");
+  EXPECT_EQ(filter.events, std::vector<std::string>{"drop table"});
+  EXPECT_EQ(filter.sql_pattern, std::vector<std::string>{"^DROP"});
+  EXPECT_EQ(filter.action, config::FilterAction::kIgnore);
+  ASSERT_EQ(task->mysql_instances[1].filter_rules.size(), 1u);
+  EXPECT_EQ(task->filters.at(task->mysql_instances[1].filter_rules[0]).schema_pattern, "shop");
+}
+
+TEST(OpenApiModelTest, TaskMapsBackToTheSameRulesWithThePasswordHidden) {
+  auto file = TaskFileFromOpenApi(SampleTask(), "task");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto task = Load(*file);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  const Json back = TaskToOpenApi(*task);
+  const Json sample = SampleTask();
+  EXPECT_EQ(back["name"], "task-1");
+  EXPECT_EQ(back["task_mode"], "all");
+  EXPECT_EQ(back["on_duplicate"], "error");
+  EXPECT_EQ(back["target_config"]["password"], kHiddenPassword);
+  EXPECT_EQ(back["target_config"]["host"], "127.0.0.1");
+  EXPECT_EQ(back["source_config"]["source_conf"], sample["source_config"]["source_conf"]);
+  EXPECT_EQ(back["source_config"]["incr_migrate_conf"], sample["source_config"]["incr_migrate_conf"]);
+  EXPECT_EQ(back["source_config"]["full_migrate_conf"], sample["source_config"]["full_migrate_conf"]);
+  ASSERT_EQ(back["table_migrate_rule"].size(), 2u);
+  EXPECT_EQ(back["table_migrate_rule"][0]["source"], sample["table_migrate_rule"][0]["source"]);
+  EXPECT_EQ(back["table_migrate_rule"][0]["target"], sample["table_migrate_rule"][0]["target"]);
+  EXPECT_EQ(back["table_migrate_rule"][1]["source"], sample["table_migrate_rule"][1]["source"]);
+  EXPECT_FALSE(back["table_migrate_rule"][1].contains("target"));
+  // The shared rule shows once per migrate rule that uses it, with its events.
+  for (const Json& rule : back["table_migrate_rule"]) {
+    ASSERT_EQ(rule["binlog_filter_rule"].size(), 1u);
+    const Json& filter = back["binlog_filter_rule"][rule["binlog_filter_rule"][0].get<std::string>()];
+    EXPECT_EQ(filter, sample["binlog_filter_rule"]["no-drop"]);
+  }
+  EXPECT_EQ(back.dump().find("secret"), std::string::npos);
+}
+
+TEST(OpenApiModelTest, UnknownFieldIsRefusedWithItsPath) {
+  Json task = SampleTask();
+  task["source_config"]["full_migrate_conf"]["export_thread"] = 4;
+  Status s = MapTask(task);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error_code(), ErrorCode::kConfigUnknownKey);
+  EXPECT_NE(s.message().find("task.source_config.full_migrate_conf.export_thread: unknown field"), std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("export_threads"), std::string::npos) << s.message();
+
+  task = SampleTask();
+  task["routes"] = Json::object();
+  s = MapTask(task);
+  EXPECT_NE(s.message().find("task.routes: unknown field"), std::string::npos) << s.message();
+}
+
+TEST(OpenApiModelTest, WrongTypeAndMissingFieldsNameTheirPath) {
+  Json task = SampleTask();
+  task["target_config"]["port"] = "4000";
+  Status s = MapTask(task);
+  EXPECT_EQ(s.error_code(), ErrorCode::kConfigWrongType);
+  EXPECT_NE(s.message().find("task.target_config.port: must be an integer, not string"), std::string::npos)
+      << s.message();
+
+  task = SampleTask();
+  task["table_migrate_rule"][1]["source"].erase("schema");
+  s = MapTask(task);
+  EXPECT_EQ(s.error_code(), ErrorCode::kConfigMissingKey);
+  EXPECT_NE(s.message().find("task.table_migrate_rule[1].source.schema: required field is missing"), std::string::npos)
+      << s.message();
+
+  task = SampleTask();
+  task.erase("source_config");
+  EXPECT_NE(MapTask(task).message().find("task.source_config: required field is missing"), std::string::npos);
+}
+
+TEST(OpenApiModelTest, RulesMustNameKnownFiltersAndSources) {
+  Json task = SampleTask();
+  task["table_migrate_rule"][0]["binlog_filter_rule"] = {"no-such-rule"};
+  Status s = MapTask(task);
+  EXPECT_EQ(s.error_code(), ErrorCode::kConfigRuleNotFound);
+  EXPECT_NE(s.message().find("no-such-rule is not a rule of task.binlog_filter_rule"), std::string::npos)
+      << s.message();
+
+  task = SampleTask();
+  task["table_migrate_rule"][1]["source"]["source_name"] = "mysql-09";
+  s = MapTask(task);
+  EXPECT_EQ(s.error_code(), ErrorCode::kOpenAPITaskSourceNotFound);
+  EXPECT_NE(s.message().find("source mysql-09 is not in task.source_config.source_conf"), std::string::npos)
+      << s.message();
+}
+
+TEST(OpenApiModelTest, SourceMapsOntoDmSourceConfigAndBackWithoutPassword) {
+  const Json source = Json::parse(R"({
+    "source_name": "mysql-01", "host": "127.0.0.1", "port": 3306, "user": "dm", "password": "pw",
+    "enable_gtid": true, "flavor": "mariadb",
+    "security": {"ssl_ca_content": "CA", "ssl_cert_content": "CERT", "ssl_key_content": "KEY",
+                 "cert_allowed_cn": ["dm"]},
+    "purge": {"interval": 600, "expires": 24, "remain_space": 10}
+  })");
+  auto file = SourceFileFromOpenApi(source, "source");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto cfg = config::LoadSourceConfigFromString(*file, "openapi source", crypto::LegacyBuiltinKey());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString() << "\n" << *file;
+  EXPECT_EQ(cfg->source_id, "mysql-01");
+  EXPECT_EQ(cfg->from.host, "127.0.0.1");
+  EXPECT_EQ(cfg->from.port, 3306);
+  EXPECT_TRUE(cfg->enable_gtid);
+  EXPECT_EQ(cfg->flavor, config::Flavor::kMariaDB);
+  ASSERT_TRUE(cfg->from.security.has_value());
+  EXPECT_EQ(cfg->from.security->ssl_ca_bytes, "CA");
+  EXPECT_EQ(cfg->from.security->ssl_key_bytes, "KEY");
+  EXPECT_EQ(cfg->purge.interval, 600);
+  EXPECT_EQ(cfg->purge.expires, 24);
+
+  const Json back = SourceToOpenApi(*cfg);
+  EXPECT_EQ(back["source_name"], "mysql-01");
+  EXPECT_EQ(back["port"], 3306);
+  EXPECT_EQ(back["password"], kHiddenPassword);
+  EXPECT_EQ(back["security"], Json({{"cert_allowed_cn", {"dm"}}}));  // TLS material is not shown
+  EXPECT_EQ(back["purge"]["remain_space"], 10);
+}
+
+TEST(OpenApiModelTest, SourceRefusesUnknownFieldsAndDisabledSources) {
+  Json source = {{"source_name", "s"}, {"host", "h"}, {"port", 1}, {"user", "u"}, {"password", "p"}, {"hots", "x"}};
+  EXPECT_NE(SourceFileFromOpenApi(source, "source").status().message().find("source.hots: unknown field"),
+            std::string::npos);
+  source.erase("hots");
+  source["enable"] = false;
+  EXPECT_NE(SourceFileFromOpenApi(source, "source").status().message().find("source.enable: false"), std::string::npos);
+}
+
+TEST(OpenApiModelTest, RequestBodiesAreCheckedLikeObjects) {
+  auto create = ParseCreateTaskRequest(Json{{"task", SampleTask()}, {"source_name_list", {"mysql-01"}}}.dump());
+  ASSERT_TRUE(create.ok()) << create.status().ToString();
+  EXPECT_EQ(create->task_name, "task-1");
+  EXPECT_EQ(create->source_name_list, std::vector<std::string>{"mysql-01"});
+  EXPECT_FALSE(create->remove_meta);
+
+  EXPECT_NE(ParseCreateTaskRequest(Json{{"task", SampleTask()}, {"start_time", "x"}}.dump())
+                .status()
+                .message()
+                .find("request.start_time: unknown field"),
+            std::string::npos);
+  EXPECT_NE(ParseCreateTaskRequest("[1]").status().message().find("the request body: must be an object"),
+            std::string::npos);
+  EXPECT_NE(ParseCreateTaskRequest("{").status().message().find("not valid JSON"), std::string::npos);
+
+  auto start = ParseTaskStageRequest(R"({"remove_meta": true})", /*start=*/true);
+  ASSERT_TRUE(start.ok());
+  EXPECT_TRUE(start->remove_meta);
+  EXPECT_FALSE(ParseTaskStageRequest(R"({"remove_meta": true})", /*start=*/false).ok());
+  auto stop = ParseTaskStageRequest("", /*start=*/false);
+  ASSERT_TRUE(stop.ok());
+  EXPECT_TRUE(stop->source_name_list.empty());
+
+  EXPECT_EQ(*ParseWorkerNameRequest(R"({"worker_name": "w1"})"), "w1");
+  EXPECT_NE(ParseWorkerNameRequest("{}").status().message().find("request.worker_name: required field is missing"),
+            std::string::npos);
+}
+
+TEST(OpenApiModelTest, SubTaskStatusMapsQueryStatusEntry) {
+  const Json entry = Json::parse(R"json({
+    "result": true, "msg": "",
+    "sourceStatus": {"source": "mysql-01", "worker": "w1", "result": null, "relayStatus": null},
+    "subTaskStatus": [{"name": "task-1", "stage": "Running", "unit": "Sync", "result": null,
+      "unresolvedDDLLockID": "",
+      "sync": {"totalEvents": "42", "totalTps": "3", "recentTps": "1", "masterBinlog": "(mysql-bin.000001, 900)",
+               "masterBinlogGtid": "", "syncerBinlog": "(mysql-bin.000001, 800)", "syncerBinlogGtid": "",
+               "blockingDDLs": [], "unresolvedGroups": [], "synced": false, "binlogType": "remote",
+               "secondsBehindMaster": "2"}}]
+  })json");
+  const Json status = SubTaskStatusToOpenApi("task-1", entry);
+  EXPECT_EQ(status["name"], "task-1");
+  EXPECT_EQ(status["source_name"], "mysql-01");
+  EXPECT_EQ(status["worker_name"], "w1");
+  EXPECT_EQ(status["stage"], "Running");
+  EXPECT_EQ(status["unit"], "Sync");
+  EXPECT_EQ(status["sync_status"]["total_events"], 42);
+  EXPECT_EQ(status["sync_status"]["seconds_behind_master"], 2);
+  EXPECT_EQ(status["sync_status"]["syncer_binlog"], "(mysql-bin.000001, 800)");
+  EXPECT_FALSE(status.contains("error_msg"));
+
+  const Json unbound = Json::parse(R"({"result": false, "msg": "source mysql-02 is not bound",
+    "sourceStatus": {"source": "mysql-02", "worker": ""}, "subTaskStatus": []})");
+  const Json waiting = SubTaskStatusToOpenApi("task-1", unbound);
+  EXPECT_EQ(waiting["source_name"], "mysql-02");
+  EXPECT_EQ(waiting["error_msg"], "source mysql-02 is not bound");
+}
+
+}  // namespace
+}  // namespace dm::master::openapi

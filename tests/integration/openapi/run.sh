@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# DM's OpenAPI (/api/v1) on real processes: two dm-masters with
+# `openapi = true` (every change is sent to the follower, which forwards it
+# to the leader), one dm-worker, one source on the shared upstream. A task
+# made from DM's OpenAPI task object dumps, loads and syncs (dm-diff checks
+# the target row by row), is stopped and started, listed, and deleted; bad
+# requests get DM's error body naming the field.
+source "$(dirname "$0")/../_utils/lib.sh"
+use_shared_mariadb
+work=$(mktemp -d)
+db="oa_$$_$RANDOM"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_src" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
+  cleanup_ports
+  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+alloc_ports 5
+master_port=("${ALLOCATED_PORTS[0]}" "${ALLOCATED_PORTS[1]}")
+peer_port=("${ALLOCATED_PORTS[2]}" "${ALLOCATED_PORTS[3]}")
+worker_port=${ALLOCATED_PORTS[4]}
+initial="m0=http://127.0.0.1:${peer_port[0]},m1=http://127.0.0.1:${peer_port[1]}"
+echo "openapi = true" >"$work/master.toml"
+for i in 0 1; do
+  "$DM_BIN_DIR/dm-master" --config "$work/master.toml" --name "m$i" --master-addr "127.0.0.1:${master_port[$i]}" \
+    --peer-urls "http://127.0.0.1:${peer_port[$i]}" --initial-cluster "$initial" \
+    --data-dir "$work/m$i" --log-file "$work/m$i.log" 2>>"$work/m$i.err" &
+  pids+=($!)
+done
+for i in 0 1; do wait_http "http://127.0.0.1:${master_port[$i]}/status" 60 || fail "m$i did not start: $(tail -3 "$work/m$i.err")"; done
+
+# api METHOD PORT PATH [BODY]: one OpenAPI call; sets $code and $body
+# (code 000 when the master did not answer). A POST or DELETE always sends a
+# body, empty by default: the HTTP server wants a Content-Length on them.
+api() {
+  local out data=()
+  [ "$1" = GET ] || data=(--data "${4-}")
+  if ! out=$(curl -sS -X "$1" -H 'Content-Type: application/json' "${data[@]}" -w '\n%{http_code}' \
+    "http://127.0.0.1:$2$3" 2>&1); then
+    code=000 body=$out
+    return 0
+  fi
+  code=${out##*$'\n'}
+  body=${out%$'\n'*}
+}
+# expect CODE JQ-FILTER WHAT: the last call answered CODE and its body satisfies the filter.
+expect() {
+  [ "$code" = "$1" ] || fail "$3: HTTP $code, wanted $1: $body"
+  [ -z "$2" ] || echo "$body" | jq -e "$2" >/dev/null || fail "$3: body does not satisfy $2: $body"
+}
+leader_elected() {
+  api GET "${master_port[0]}" /api/v1/cluster/masters
+  [ "$code" = 200 ] && echo "$body" | jq -e '.total == 2 and ([.data[] | select(.leader)] | length) == 1'
+}
+wait_for 30 "a leader among two masters" leader_elected
+leader=$(echo "$body" | jq -r '.data[] | select(.leader) | .name')
+follower_port=${master_port[$((1 - ${leader#m}))]}
+echo "$body" | jq -e '[.data[] | .alive] | all' >/dev/null || fail "a master is not alive: $body"
+pass "GET /api/v1/cluster/masters: two masters, leader $leader"
+
+"$DM_BIN_DIR/dm-worker" --name w1 --worker-addr "127.0.0.1:$worker_port" \
+  --join "127.0.0.1:${master_port[0]},127.0.0.1:${master_port[1]}" --keepalive-ttl 5 \
+  --log-file "$work/w1.log" 2>>"$work/w1.err" &
+pids+=($!)
+worker_free() {
+  api GET "$follower_port" /api/v1/cluster/workers
+  echo "$body" | jq -e '.total == 1 and .data[0].name == "w1" and .data[0].bound_stage == "free"'
+}
+wait_for 30 "worker w1 free" worker_free
+pass "GET /api/v1/cluster/workers (via the follower): w1 is free"
+
+sql "$up_port" -e "CREATE DATABASE ${db}_src CHARACTER SET utf8mb4"
+sql "$up_port" -D "${db}_src" -e "
+  CREATE TABLE t_1 (id BIGINT PRIMARY KEY, v VARCHAR(64));
+  CREATE TABLE t_2 (id BIGINT PRIMARY KEY, v VARCHAR(64));
+  CREATE TABLE skipped (id INT PRIMARY KEY);
+  INSERT INTO t_1 SELECT seq * 2, CONCAT('a', seq) FROM seq_1_to_500;
+  INSERT INTO t_2 SELECT seq * 2 + 1, CONCAT('b', seq) FROM seq_1_to_500;
+  INSERT INTO skipped VALUES (1);"
+
+source_json=$(jq -n --arg pw "$pw" --argjson port "$up_port" \
+  '{source_name: "oa-src", host: "127.0.0.1", port: $port, user: "dm", password: $pw, enable_gtid: false}')
+api POST "$follower_port" /api/v1/sources "$(jq -n --argjson s "$source_json" '{source: ($s + {hots: "x"})}')"
+expect 400 '.error_code == 20004 and (.error_msg | test("source.hots: unknown field"))' "a source with an unknown field"
+api POST "$follower_port" /api/v1/sources "$(jq -n --argjson s "$source_json" '{source: $s}')"
+expect 201 '.source_name == "oa-src" and .password == "******" and .port == '"$up_port" "POST /api/v1/sources"
+echo "$body" | grep -q -- "$pw" && fail "POST /api/v1/sources returned the password: $body"
+api GET "$follower_port" /api/v1/sources/oa-src/status
+expect 200 '.total == 1 and .data[0].source_name == "oa-src" and .data[0].worker_name == "w1"' "source status"
+api GET "$follower_port" "/api/v1/sources?with_status=true"
+expect 200 '.total == 1 and .data[0].password == "******" and .data[0].status_list[0].worker_name == "w1"' \
+  "GET /api/v1/sources?with_status=true"
+api GET "$follower_port" /api/v1/sources/no-such-source
+expect 404 '.error_code == 49001' "GET of a missing source"
+pass "sources: create (bound to w1), list, status; unknown field and missing source refused"
+
+# The task object of DM's OpenAPI: t_* merged into one target table, the
+# other table left out by the migrate rules.
+task_json=$(jq -n --arg db "$db" --arg pw "$pw" --argjson port "$down_port" --arg dir "$work/dump" '{
+  name: $db, task_mode: "all", meta_schema: ($db + "_meta"), enhance_online_schema_change: true,
+  on_duplicate: "replace",
+  target_config: {host: "127.0.0.1", port: $port, user: "dm", password: $pw},
+  table_migrate_rule: [{source: {source_name: "oa-src", schema: ($db + "_src"), table: "t_*"},
+                        target: {schema: $db, table: "t"}}],
+  source_config: {full_migrate_conf: {export_threads: 2, import_threads: 2, data_dir: $dir},
+                  incr_migrate_conf: {repl_threads: 4, repl_batch: 50},
+                  source_conf: [{source_name: "oa-src"}]}}')
+api POST "$follower_port" /api/v1/tasks "$(jq -n --argjson t "$task_json" '{task: ($t + {export_threads: 2})}')"
+expect 400 '.error_code == 20004 and (.error_msg | test("task.export_threads: unknown field"))' \
+  "a task with a misplaced field"
+api POST "$follower_port" /api/v1/tasks "$(jq -n --argjson t "$task_json" '{task: $t}')"
+expect 201 ".name == \"$db\" and .target_config.password == \"******\" and
+  .table_migrate_rule[0].target == {schema: \"$db\", table: \"t\"}" "POST /api/v1/tasks"
+echo "$body" | grep -q -- "$pw" && fail "POST /api/v1/tasks returned the password: $body"
+
+# dm-diff's view of the same task: t_1 and t_2 merged into $db.t.
+cat >"$work/source.yaml" <<YAML
+source-id: "oa-src"
+from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
+YAML
+cat >"$work/task.yaml" <<YAML
+name: "$db"
+task-mode: all
+target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
+block-allow-list: {ba: {do-tables: [{db-name: "${db}_src", tbl-name: "t_*"}]}}
+routes: {r: {schema-pattern: "${db}_src", table-pattern: "t_*", target-schema: "$db", target-table: "t"}}
+mysql-instances: [{source-id: "oa-src", block-allow-list: "ba", route-rules: ["r"]}]
+YAML
+in_sync() {
+  api GET "$follower_port" "/api/v1/tasks/$db/status"
+  echo "$body" >"$work/status.json"
+  echo "$body" | jq -e '.total == 1 and .data[0].unit == "Sync" and .data[0].worker_name == "w1"' || return 1
+  "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source.yaml" >"$work/diff.out" 2>&1
+}
+wait_for 120 "dump, load and sync (the last status is in $work/status.json)" in_sync
+[ "$(sql "$down_port" -e "SHOW TABLES FROM $db")" = t ] || fail "the target has other tables than t"
+pass "task from DM's OpenAPI object: dump, load, sync into the merged table; target equals upstream"
+
+api POST "$follower_port" "/api/v1/tasks/$db/stop"
+expect 200 "" "POST stop"
+paused() {
+  api GET "$follower_port" "/api/v1/tasks/$db/status"
+  echo "$body" | jq -e '.data[0].stage == "Paused"'
+}
+wait_for 30 "the task stopped" paused
+sql "$up_port" -D "${db}_src" -e "UPDATE t_1 SET v = 'changed' WHERE id < 100; DELETE FROM t_2 WHERE id > 900;
+  INSERT INTO t_2 VALUES (2001, 'new');"
+api POST "$follower_port" "/api/v1/tasks/$db/start" '{"remove_meta": true}'
+expect 400 '.error_msg | test("remove_meta is applied when a task is created")' "start with remove_meta"
+api POST "$follower_port" "/api/v1/tasks/$db/start" '{}'
+expect 200 "" "POST start"
+wait_for 60 "sync of the changes made while stopped" in_sync
+pass "stop and start: the task resumes from its checkpoint and catches up"
+
+api GET "$follower_port" "/api/v1/tasks?with_status=true"
+expect 200 ".total == 1 and .data[0].name == \"$db\" and .data[0].status_list[0].stage == \"Running\" and
+  .data[0].source_config.source_conf == [{source_name: \"oa-src\"}]" "GET /api/v1/tasks?with_status=true"
+api GET "$follower_port" "/api/v1/tasks/$db"
+expect 200 ".name == \"$db\" and .target_config.password == \"******\"" "GET /api/v1/tasks/{name}"
+api DELETE "$follower_port" /api/v1/sources/oa-src
+expect 400 '.error_msg | test("used by tasks")' "deleting a source in use"
+api DELETE "$follower_port" "/api/v1/tasks/$db"
+expect 204 "" "DELETE /api/v1/tasks/{name}"
+api GET "$follower_port" "/api/v1/tasks/$db"
+expect 404 "" "GET of a deleted task"
+api DELETE "$follower_port" /api/v1/sources/oa-src
+expect 204 "" "DELETE /api/v1/sources/{name}"
+api GET "${master_port[0]}" /api/v1/sources
+expect 200 '.total == 0' "sources after delete"
+pass "list and get tasks; delete task and source"
