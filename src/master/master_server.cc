@@ -422,6 +422,7 @@ void MasterServer::RegisterHandlers(http::Server& server) {
                                bind(&MasterServer::StartTask), bind(&MasterServer::OperateTask),
                                bind(&MasterServer::ListTasks), bind(&MasterServer::QueryStatus),
                                bind(&MasterServer::ListMembers), bind(&MasterServer::GetConfig),
+                               bind(&MasterServer::OfflineMember),
                                [this](http::Handler local) { return OnLeader(std::move(local)); }});
   }
 }

@@ -231,7 +231,16 @@ class Handlers {
     return JsonResponse(200, ListResponse(std::move(data)));
   }
 
+  // DELETE /api/v1/cluster/masters/{name} and .../workers/{name}: offline-member.
+  Result<http::Response> OfflineMaster(const http::Request& req) { return OfflineMember("master", req.captures.at(1)); }
+  Result<http::Response> OfflineWorker(const http::Request& req) { return OfflineMember("worker", req.captures.at(1)); }
+
  private:
+  Result<http::Response> OfflineMember(const char* type, const std::string& name) const {
+    DM_RETURN_IF_ERROR(Call(api_.offline_member, "DELETE", {}, {type, name}).status());
+    return EmptyResponse(204);
+  }
+
   // Runs a control handler and returns its answer; a `result: false` answer
   // becomes an error with its message (Unavailable when its status is 5xx).
   Result<Json> Call(const http::Handler& handler, const char* method, const Json& body,
@@ -339,6 +348,8 @@ void Register(http::Server& server, ControlApi api) {
   route("POST", "/api/v1/tasks/([^/]+)/stop", &Handlers::StopTask);
   route("GET", "/api/v1/cluster/masters", &Handlers::ClusterMasters);
   route("GET", "/api/v1/cluster/workers", &Handlers::ClusterWorkers);
+  route("DELETE", "/api/v1/cluster/masters/([^/]+)", &Handlers::OfflineMaster);
+  route("DELETE", "/api/v1/cluster/workers/([^/]+)", &Handlers::OfflineWorker);
 }
 
 }  // namespace dm::master::openapi

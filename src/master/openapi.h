@@ -28,6 +28,7 @@ struct ControlApi {
   http::Handler query_status;     // GET /apis/v1alpha1/status/{name}; captures[1] = name
   http::Handler list_members;     // GET /apis/v1alpha1/members
   http::Handler get_config;       // GET /apis/v1alpha1/config/{type}/{name}; captures[1] = type, [2] = name
+  http::Handler offline_member;   // DELETE /apis/v1alpha1/members/{type}/{name}; captures[1] = type, [2] = name
   // Makes a handler run on the leader: a follower forwards the request.
   std::function<http::Handler(http::Handler)> on_leader;
 };

@@ -70,7 +70,9 @@ worker_free() {
   echo "$body" | jq -e '.total == 1 and .data[0].name == "w1" and .data[0].bound_stage == "free"'
 }
 wait_for 30 "worker w1 free" worker_free
-pass "GET /api/v1/cluster/workers (via the follower): w1 is free"
+api DELETE "$follower_port" /api/v1/cluster/workers/w1
+expect 400 '.error_code == 49001 and (.error_msg | test("online"))' "offline of a live worker"
+pass "GET /api/v1/cluster/workers (via the follower): w1 is free; DELETE of the live worker is refused"
 
 sql "$up_port" -e "CREATE DATABASE ${db}_src CHARACTER SET utf8mb4"
 sql "$up_port" -D "${db}_src" -e "
