@@ -66,17 +66,6 @@ wait_http() {
   done
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: retries COMMAND (output dropped)
-# every 0.5 s until it succeeds; fails the test after SECONDS.
-wait_for() {
-  local limit=$1 deadline=$((SECONDS + $1)) what=$2
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after ${limit}s waiting for: $what"
-    sleep 0.5
-  done
-}
-
 # wait_exit PID [SECONDS]: waits for PID to exit and returns its status.
 wait_exit() {
   local pid=$1 deadline=$((SECONDS + ${2:-20}))

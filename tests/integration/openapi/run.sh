@@ -6,6 +6,7 @@
 # the target row by row), is stopped and started, listed, and deleted; bad
 # requests get DM's error body naming the field.
 source "$(dirname "$0")/../_utils/lib.sh"
+source "$(dirname "$0")/../_utils/cluster.sh"
 use_shared_mariadb
 work=$(mktemp -d)
 db="oa_$$_$RANDOM"
@@ -65,11 +66,11 @@ pass "GET /api/v1/cluster/masters: two masters, leader $leader"
   --join "127.0.0.1:${master_port[0]},127.0.0.1:${master_port[1]}" --keepalive-ttl 5 \
   --log-file "$work/w1.log" 2>>"$work/w1.err" &
 pids+=($!)
-worker_free() {
+worker_w1_free() {
   api GET "$follower_port" /api/v1/cluster/workers
   echo "$body" | jq -e '.total == 1 and .data[0].name == "w1" and .data[0].bound_stage == "free"'
 }
-wait_for 30 "worker w1 free" worker_free
+wait_for 30 "worker w1 free" worker_w1_free
 api DELETE "$follower_port" /api/v1/cluster/workers/w1
 expect 400 '.error_code == 49001 and (.error_msg | test("online"))' "offline of a live worker"
 pass "GET /api/v1/cluster/workers (via the follower): w1 is free; DELETE of the live worker is refused"
@@ -137,7 +138,7 @@ in_sync() {
   echo "$body" | jq -e '.total == 1 and .data[0].unit == "Sync" and .data[0].worker_name == "w1"' || return 1
   "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source.yaml" >"$work/diff.out" 2>&1
 }
-wait_for 120 "dump, load and sync (the last status is in $work/status.json)" in_sync
+wait_for 120 "dump, load and sync" in_sync
 [ "$(sql "$down_port" -e "SHOW TABLES FROM $db")" = t ] || fail "the target has other tables than t"
 pass "task from DM's OpenAPI object: dump, load, sync into the merged table; target equals upstream"
 
