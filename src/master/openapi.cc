@@ -69,7 +69,7 @@ class Handlers {
   explicit Handlers(ControlApi api) : api_(std::move(api)) {}
 
   Result<http::Response> CreateSource(const http::Request& req) {
-    DM_ASSIGN_OR_RETURN(CreateSourceRequest request, ParseCreateSourceRequest(req.body));
+    DM_ASSIGN_OR_RETURN(SourceRequest request, ParseSourceRequest(req.body, /*create=*/true));
     Json body = {{"op", "StartSource"}, {"config", Json::array({request.source_file})}};
     if (!request.worker_name.empty()) body["workerName"] = request.worker_name;
     DM_ASSIGN_OR_RETURN(Json answer, Call(api_.operate_source, "PUT", body));
@@ -102,6 +102,24 @@ class Handlers {
       (*source)["status_list"] = Json::array({SourceStatusOf(status)});
     }
     return JsonResponse(200, *source);
+  }
+
+  // As operate-source update: refused while a task uses the source.
+  Result<http::Response> UpdateSource(const http::Request& req) {
+    DM_ASSIGN_OR_RETURN(SourceRequest request, ParseSourceRequest(req.body, /*create=*/false));
+    const std::string name = req.captures.at(1);
+    if (request.source_name != name) {
+      return Status(StatusCode::kInvalidArgument,
+                    fmt::format("source.source_name {} differs from the source {} of the path; a source is "
+                                "not renamed",
+                                request.source_name, name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    DM_RETURN_IF_ERROR(
+        Call(api_.operate_source, "PUT", {{"op", "UpdateSource"}, {"config", Json::array({request.source_file})}})
+            .status());
+    DM_ASSIGN_OR_RETURN(Json source, SourceObject(name));
+    return JsonResponse(200, source);
   }
 
   Result<http::Response> DeleteSource(const http::Request& req) {
@@ -336,6 +354,7 @@ void Register(http::Server& server, ControlApi api) {
   route("POST", "/api/v1/sources", &Handlers::CreateSource);
   route("GET", "/api/v1/sources", &Handlers::ListSources);
   route("GET", "/api/v1/sources/([^/]+)", &Handlers::GetSource);
+  route("PUT", "/api/v1/sources/([^/]+)", &Handlers::UpdateSource);
   route("DELETE", "/api/v1/sources/([^/]+)", &Handlers::DeleteSource);
   route("GET", "/api/v1/sources/([^/]+)/status", &Handlers::SourceStatus);
   route("POST", "/api/v1/sources/([^/]+)/transfer", &Handlers::TransferSource);

@@ -263,6 +263,9 @@ constexpr FieldSpec kCreateSourceRequest[] = {
     {"source", Kind::kObject, true, nullptr},
     {"worker_name", Kind::kString, false, nullptr},
 };
+constexpr FieldSpec kUpdateSourceRequest[] = {
+    {"source", Kind::kObject, true, nullptr},
+};
 constexpr FieldSpec kCreateTaskRequest[] = {
     {"task", Kind::kObject, true, nullptr},
     {"source_name_list", Kind::kStringList, false, nullptr},
@@ -281,12 +284,17 @@ constexpr FieldSpec kWorkerNameRequest[] = {
 
 }  // namespace
 
-Result<CreateSourceRequest> ParseCreateSourceRequest(std::string_view body) {
+Result<SourceRequest> ParseSourceRequest(std::string_view body, bool create) {
   DM_ASSIGN_OR_RETURN(Json doc, ParseBody(body));
   Json unused;
-  DM_RETURN_IF_ERROR(MapFields(doc, "request", kCreateSourceRequest, unused));
-  CreateSourceRequest out;
+  if (create) {
+    DM_RETURN_IF_ERROR(MapFields(doc, "request", kCreateSourceRequest, unused));
+  } else {
+    DM_RETURN_IF_ERROR(MapFields(doc, "request", kUpdateSourceRequest, unused));
+  }
+  SourceRequest out;
   DM_ASSIGN_OR_RETURN(out.source_file, SourceFileFromOpenApi(doc["source"], "source"));
+  out.source_name = doc["source"]["source_name"].get<std::string>();
   if (const Json& worker = Member(doc, "worker_name"); worker.is_string()) out.worker_name = worker.get<std::string>();
   return out;
 }

@@ -28,12 +28,14 @@ inline constexpr const char* kHiddenPassword = "******";
 // The request bodies. Each parser takes the body text (empty: `{}`) and
 // checks it as the input objects are checked.
 
-// POST /api/v1/sources: `{source: Source, worker_name?}`.
-struct CreateSourceRequest {
+// POST /api/v1/sources: `{source: Source, worker_name?}`; PUT
+// /api/v1/sources/{name}: `{source: Source}` (`create` says which).
+struct SourceRequest {
+  std::string source_name;  // `source.source_name`
   std::string source_file;  // SourceFileFromOpenApi of `source`
   std::string worker_name;  // empty: the scheduler picks a free worker
 };
-Result<CreateSourceRequest> ParseCreateSourceRequest(std::string_view body);
+Result<SourceRequest> ParseSourceRequest(std::string_view body, bool create);
 
 // POST /api/v1/tasks: `{task: Task, source_name_list?, remove_meta?}` (the
 // last two as DM v5.3-v5.4, which created and started a task in one call).

@@ -240,6 +240,17 @@ TEST(OpenApiModelTest, RequestBodiesAreCheckedLikeObjects) {
   ASSERT_TRUE(stop.ok());
   EXPECT_TRUE(stop->source_name_list.empty());
 
+  const Json source = {{"source_name", "s"}, {"host", "h"}, {"port", 1}, {"user", "u"}, {"password", "p"}};
+  auto created = ParseSourceRequest(Json{{"source", source}, {"worker_name", "w1"}}.dump(), /*create=*/true);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->source_name, "s");
+  EXPECT_EQ(created->worker_name, "w1");
+  EXPECT_NE(ParseSourceRequest(Json{{"source", source}, {"worker_name", "w1"}}.dump(), /*create=*/false)
+                .status()
+                .message()
+                .find("request.worker_name: unknown field"),
+            std::string::npos);
+
   EXPECT_EQ(*ParseWorkerNameRequest(R"({"worker_name": "w1"})"), "w1");
   EXPECT_NE(ParseWorkerNameRequest("{}").status().message().find("request.worker_name: required field is missing"),
             std::string::npos);

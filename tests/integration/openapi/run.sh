@@ -96,9 +96,13 @@ expect 200 '.total == 1 and .data[0].source_name == "oa-src" and .data[0].worker
 api GET "$follower_port" "/api/v1/sources?with_status=true"
 expect 200 '.total == 1 and .data[0].password == "******" and .data[0].status_list[0].worker_name == "w1"' \
   "GET /api/v1/sources?with_status=true"
+api PUT "$follower_port" /api/v1/sources/oa-src "$(jq -n --argjson s "$source_json" '{source: ($s + {purge: {interval: 600}})}')"
+expect 200 '.source_name == "oa-src" and .purge.interval == 600 and .password == "******"' "PUT /api/v1/sources/{name}"
+api PUT "$follower_port" /api/v1/sources/other "$(jq -n --argjson s "$source_json" '{source: $s}')"
+expect 400 '.error_msg | test("a source is not renamed")' "PUT with another source name"
 api GET "$follower_port" /api/v1/sources/no-such-source
 expect 404 '.error_code == 49001' "GET of a missing source"
-pass "sources: create (bound to w1), list, status; unknown field and missing source refused"
+pass "sources: create (bound to w1), update, list, status; unknown field, rename and missing source refused"
 
 # The task object of DM's OpenAPI: t_* merged into one target table, the
 # other table left out by the migrate rules.
@@ -165,6 +169,8 @@ api GET "$follower_port" "/api/v1/tasks/$db"
 expect 200 ".name == \"$db\" and .target_config.password == \"******\"" "GET /api/v1/tasks/{name}"
 api DELETE "$follower_port" /api/v1/sources/oa-src
 expect 400 '.error_msg | test("used by tasks")' "deleting a source in use"
+api PUT "$follower_port" /api/v1/sources/oa-src "$(jq -n --argjson s "$source_json" '{source: $s}')"
+expect 400 '.error_msg | test("stop the task before updating")' "updating a source in use"
 api DELETE "$follower_port" "/api/v1/tasks/$db"
 expect 204 "" "DELETE /api/v1/tasks/{name}"
 api GET "$follower_port" "/api/v1/tasks/$db"
