@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "common/encrypt.h"
@@ -160,15 +161,23 @@ class Handlers {
     return JsonResponse(201, task);
   }
 
+  // `stage` keeps the tasks with a subtask in that stage.
   Result<http::Response> ListTasks(const http::Request& req) {
     const std::vector<std::string> sources = req.QueryParams("source_name_list");
+    const std::string stage = req.QueryParam("stage");
+    const bool with_status = QueryFlag(req, "with_status");
     DM_ASSIGN_OR_RETURN(Json listed, Call(api_.list_tasks, "GET", {}, {}, SourceQuery(sources)));
     Json data = Json::array();
     for (const Json& entry : listed["tasks"]) {
       const std::string name = entry.value("taskName", "");
       DM_ASSIGN_OR_RETURN(Json task, TaskObject(name));
-      if (QueryFlag(req, "with_status")) {
-        DM_ASSIGN_OR_RETURN(task["status_list"], StatusList(name, sources));
+      if (with_status || !stage.empty()) {
+        DM_ASSIGN_OR_RETURN(Json statuses, StatusList(name, sources));
+        if (!stage.empty() &&
+            std::none_of(statuses.begin(), statuses.end(), [&](const Json& s) { return s["stage"] == stage; })) {
+          continue;
+        }
+        if (with_status) task["status_list"] = std::move(statuses);
       }
       data.push_back(std::move(task));
     }

@@ -165,6 +165,10 @@ pass "stop and start: the task resumes from its checkpoint and catches up"
 api GET "$follower_port" "/api/v1/tasks?with_status=true"
 expect 200 ".total == 1 and .data[0].name == \"$db\" and .data[0].status_list[0].stage == \"Running\" and
   .data[0].source_config.source_conf == [{source_name: \"oa-src\"}]" "GET /api/v1/tasks?with_status=true"
+api GET "$follower_port" "/api/v1/tasks?stage=Running"
+expect 200 ".total == 1 and .data[0].name == \"$db\" and (has(\"status_list\") | not)" "GET /api/v1/tasks?stage=Running"
+api GET "$follower_port" "/api/v1/tasks?stage=Finished"
+expect 200 '.total == 0' "GET /api/v1/tasks?stage=Finished"
 api GET "$follower_port" "/api/v1/tasks/$db"
 expect 200 ".name == \"$db\" and .target_config.password == \"******\"" "GET /api/v1/tasks/{name}"
 api DELETE "$follower_port" /api/v1/sources/oa-src
