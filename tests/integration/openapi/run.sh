@@ -179,8 +179,13 @@ api DELETE "$follower_port" "/api/v1/tasks/$db"
 expect 204 "" "DELETE /api/v1/tasks/{name}"
 api GET "$follower_port" "/api/v1/tasks/$db"
 expect 404 "" "GET of a deleted task"
-api DELETE "$follower_port" /api/v1/sources/oa-src
-expect 204 "" "DELETE /api/v1/sources/{name}"
+# Created again with remove_meta, then removed with its source by force.
+api POST "$follower_port" /api/v1/tasks "$(jq -n --argjson t "$task_json" '{task: $t, remove_meta: true}')"
+expect 201 ".name == \"$db\"" "POST /api/v1/tasks with remove_meta"
+api DELETE "$follower_port" "/api/v1/sources/oa-src?force=true"
+expect 204 "" "DELETE /api/v1/sources/{name}?force=true"
+api GET "${master_port[0]}" /api/v1/tasks
+expect 200 '.total == 0' "tasks after the forced source delete"
 api GET "${master_port[0]}" /api/v1/sources
 expect 200 '.total == 0' "sources after delete"
-pass "list and get tasks; delete task and source"
+pass "list and get tasks; delete a task; create with remove_meta; delete its source by force"
