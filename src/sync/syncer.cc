@@ -43,8 +43,8 @@ bool IsStatement(std::string_view query, std::string_view word) {
 
 // dm's table_info (DM's is TiDB's TableInfo JSON): the CREATE TABLE and,
 // when not the server's default, the default collation of its schema.
-std::string TableInfoJson(const TrackedTable& table, const std::string& schema_collation) {
-  nlohmann::json info{{"create_table", table.create_sql}};
+std::string TableInfoJson(const std::string& create_table, const std::string& schema_collation) {
+  nlohmann::json info{{"create_table", create_table}};
   if (!schema_collation.empty()) info["schema_collation"] = schema_collation;
   return info.dump();
 }
@@ -96,12 +96,16 @@ class Syncer::Impl {
   // (multiple-rows, compact; dml_worker.h) where merging keeps it exact.
   Status BuildJob(const TableDml& dml, binlog::RowsKind kind, std::span<const binlog::Value> before,
                   std::span<const binlog::Value> after, bool safe, DmlJob* job);
-  // Starts tracking `table`, which neither the checkpoint nor the dump's
-  // schema files knew.
+  // Starts tracking `table`: from its pending definition, else from the
+  // target's table, else from the upstream's.
   Status SeedTable(const filter::TableName& table);
-  // Seeds the tracker from options_.start_schemas; false when a definition
-  // could not be seeded (that table is seeded by SeedTable when it shows up).
-  Result<bool> SeedFromDump();
+  // Seeds `table` from its pending definition when it has one; OK (and
+  // nothing done) otherwise. A definition the tracker refuses is dropped
+  // with a warning (the caller falls back as DM does). Sets *seeded.
+  Status SeedPending(const filter::TableName& table, bool* seeded);
+  // Replays the dump's CREATE DATABASEs and makes its tables pending;
+  // false when a CREATE DATABASE could not be replayed.
+  bool TakeDumpSchemas();
   Status HandleQuery(const binlog::RawEvent& event);
   Status HandleDdl(const binlog::RawEvent& event, const binlog::QueryEvent& query);
   // Applies part `index` of `query`'s DDL split per table (SplitPerTable),
@@ -159,6 +163,16 @@ class Syncer::Impl {
   std::optional<DdlMarker> ddl_marker_;
   // table_info as the checkpoint holds it, by upstream (schema, table).
   std::map<std::pair<std::string, std::string>, std::string> saved_table_info_;
+  // Definitions known (checkpoint rows, the dump's schema files) but not in
+  // the tracker yet, by upstream (schema, table): seeding runs statements on
+  // the target (tens of ms a table), so a table is seeded when its first
+  // TABLE_MAP or a DDL naming it needs it, and a restart costs nothing for
+  // tables no event touches. Flush keeps them in the checkpoint.
+  struct PendingTable {
+    std::string create_table;
+    std::string schema_collation;  // "" for the server's default
+  };
+  std::map<std::pair<std::string, std::string>, PendingTable> pending_;
   std::optional<binlog::Position> exit_at_;  // exit_when_synced target
   Clock::time_point last_flush_ = Clock::now();
   bool dirty_ = false;               // something applied since the last flush
@@ -295,9 +309,15 @@ Status Syncer::Impl::Prepare() {
       const std::string create_table = text("create_table");
       if (create_table.empty()) continue;
       saved_table_info_[{t.table.schema, t.table.table}] = t.table_info;
-      DM_RETURN_IF_ERROR(
-          tracker_->SeedTable(t.table, create_table, text("schema_collation"))
-              .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" + t.table.table + "`"));
+      PendingTable pending{create_table, text("schema_collation")};
+      // The schema's collation decides later CREATE TABLEs without a
+      // charset, whether or not one of its tables gets seeded.
+      if (!pending.schema_collation.empty()) {
+        DM_RETURN_IF_ERROR(tracker_->SeedSchema(t.table.schema, pending.schema_collation)
+                               .WithContext(checkpoint_.table() + " table_info of `" + t.table.schema + "`.`" +
+                                            t.table.table + "`"));
+      }
+      pending_[{t.table.schema, t.table.table}] = std::move(pending);
     }
     log::Info("sync resumes from its checkpoint",
               {{"task", options_.task}, {"source", options_.source_id}, {"location", committed_.ToString()}});
@@ -306,9 +326,7 @@ Status Syncer::Impl::Prepare() {
     safe_until_ = options_.safe_mode_until;
     log::Info("sync starts",
               {{"task", options_.task}, {"source", options_.source_id}, {"location", committed_.ToString()}});
-    if (options_.start_schemas) {
-      DM_ASSIGN_OR_RETURN(seeded_from_dump, SeedFromDump());
-    }
+    if (options_.start_schemas) seeded_from_dump = TakeDumpSchemas();
   } else {
     return Status::FailedPrecondition(
         fmt::format("source {}: no syncer checkpoint in {} and no start position: set mysql-instances[].meta "
@@ -388,12 +406,13 @@ Status Syncer::Impl::Flush(bool exiting) {
   // table from the start, and rewriting them all at every flush would cost
   // a statement of the whole schema's size.
   std::vector<TableCheckpoint> tables;
-  for (const TrackedTable* t : tracker_->Tables()) {
-    std::string info = TableInfoJson(*t, tracker_->SchemaCollation(t->name.schema));
-    auto saved = saved_table_info_.find({t->name.schema, t->name.table});
-    if (saved != saved_table_info_.end() && saved->second == info) continue;
-    tables.push_back({t->name, committed_, std::move(info)});
-  }
+  auto add = [&](const filter::TableName& name, const std::string& create_table, const std::string& collation) {
+    std::string info = TableInfoJson(create_table, collation);
+    auto saved = saved_table_info_.find({name.schema, name.table});
+    if (saved == saved_table_info_.end() || saved->second != info) tables.push_back({name, committed_, std::move(info)});
+  };
+  for (const TrackedTable* t : tracker_->Tables()) add(t->name, t->create_sql, tracker_->SchemaCollation(t->name.schema));
+  for (const auto& [key, t] : pending_) add({key.first, key.second}, t.create_table, t.schema_collation);
   // Rows of a transaction whose end has not been read yet are applied but
   // lie past `committed_`: the workers' rows must keep covering them. So
   // must the rows a crashed run left while its changes are being replayed
@@ -533,41 +552,58 @@ Status Syncer::Impl::HandleTableMap(const binlog::RawEvent& event) {
   return Status::OK();
 }
 
-Result<bool> Syncer::Impl::SeedFromDump() {
+bool Syncer::Impl::TakeDumpSchemas() {
   // The schema files hold the definitions as of the snapshot, which is the
   // start point: exactly what the first rows events were written with, even
   // when the upstream has changed since and the target's tables differ from
-  // the upstream's by design (other types, charsets). As DM, a definition
-  // that cannot be seeded is a warning, not a failure.
+  // the upstream's by design (other types). As DM, a definition that cannot
+  // be used is a warning, not a failure.
   bool complete = true;
-  auto warn = [&](const Status& s, std::string_view what) {
-    log::Warn("sync cannot seed a definition from the dump's schema files; it is read elsewhere when needed",
-              {{"task", options_.task}, {"source", options_.source_id}, {"what", what}, {"error", s}});
-    complete = false;
-  };
   for (const std::string& sql : options_.start_schemas->create_databases) {
     auto parsed = ParseStatement(sql, "");
     Status s = parsed.ok() ? tracker_->ApplyDdl(*parsed) : parsed.status();
-    if (!s.ok()) warn(s, QuoteStatementForError(sql));
+    if (s.ok()) continue;
+    log::Warn("sync cannot replay a CREATE DATABASE of the dump's schema files",
+              {{"task", options_.task}, {"source", options_.source_id}, {"statement", QuoteStatementForError(sql)},
+               {"error", s}});
+    complete = false;
   }
-  size_t seeded = 0;
+  size_t tables = 0;
   for (const StartTable& t : options_.start_schemas->tables) {
     if (filter::BlockAllowList::IsSystemSchema(t.table.schema) || !block_allow_.Match(t.table.schema, t.table.table)) {
       continue;
     }
-    Status s = tracker_->SeedTable(t.table, t.create_table);
-    if (!s.ok()) {
-      warn(s, t.file);
-      continue;
-    }
-    ++seeded;
+    pending_[{t.table.schema, t.table.table}] = {t.create_table, tracker_->SchemaCollation(t.table.schema)};
+    ++tables;
   }
-  log::Info("sync seeded the schema tracker from the dump's schema files",
-            {{"task", options_.task}, {"source", options_.source_id}, {"tables", seeded}, {"complete", complete}});
+  log::Info("sync takes its table definitions from the dump's schema files",
+            {{"task", options_.task}, {"source", options_.source_id}, {"tables", tables}, {"complete", complete}});
   return complete;
 }
 
+Status Syncer::Impl::SeedPending(const filter::TableName& table, bool* seeded) {
+  *seeded = false;
+  auto it = pending_.find({table.schema, table.table});
+  if (it == pending_.end()) return Status::OK();
+  const PendingTable pending = std::move(it->second);
+  pending_.erase(it);
+  Status s = tracker_->SeedTable(table, pending.create_table, pending.schema_collation);
+  if (s.ok()) {
+    *seeded = true;
+    return s;
+  }
+  // Unavailable/Aborted: the connection, not the definition; retry later.
+  if (s.IsRetryable()) return s;
+  log::Warn("the schema tracker refuses a saved table definition; the table is read elsewhere",
+            {{"task", options_.task}, {"source", options_.source_id},
+             {"table", mysql::QualifiedName(table.schema, table.table)}, {"error", s}});
+  return Status::OK();
+}
+
 Status Syncer::Impl::SeedTable(const filter::TableName& table) {
+  bool seeded = false;
+  DM_RETURN_IF_ERROR(SeedPending(table, &seeded));
+  if (seeded) return Status::OK();
   // Neither the checkpoint nor the dump knew the table. The target's table
   // is the upstream's as of the sync start point when the load created it
   // from the snapshot's definition and the user did not make it otherwise:
@@ -835,6 +871,17 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const binlog::Q
               {{"task", options_.task}, {"source", options_.source_id}, {"ddl", routed}, {"position", at.ToString()}});
   } else {
     log::Info("sync found a DDL already applied before a restart", {{"ddl", routed}, {"position", at.ToString()}});
+  }
+  // The tracker replays DDL on tracked tables only: the tables it names
+  // that have a pending definition must be in it first (a RENAME's target
+  // or an IF NOT EXISTS table is then handled as the upstream did).
+  for (const NameRef& ref : part.names) {
+    if (ref.name.table.empty()) continue;
+    bool seeded = false;
+    DM_RETURN_IF_ERROR(SeedPending(ref.name, &seeded));
+  }
+  if (part.kind == StatementKind::kDropDatabase) {
+    std::erase_if(pending_, [&](const auto& entry) { return entry.first.first == subject.name.schema; });
   }
   return tracker_->ApplyDdl(part, query.sql_mode.value_or(0), query.charset);
 }

@@ -78,15 +78,17 @@ struct SyncerOptions {
   std::optional<binlog::Location> safe_mode_until;
 
   // The definitions at `start` from the dump's schema files (task-mode all),
-  // used when the target has no checkpoint for this source: every database
-  // and table is seeded from them before the first event, and the checkpoint
-  // is written at once with their table_info, so restarts no longer need the
-  // files (as DM's loadTableStructureFromDump). Null: none.
+  // used when the target has no checkpoint for this source: the databases'
+  // statements are replayed in the schema tracker before the first event,
+  // each table's definition is used when the table is first needed, and the
+  // checkpoint is written at once with all of them as table_info, so
+  // restarts no longer need the files (as DM's loadTableStructureFromDump).
+  // Null: none.
   std::shared_ptr<const StartSchemas> start_schemas;
   // Called once a run's checkpoint holds every definition of start_schemas
-  // (right after it is written; not when one of them could not be seeded),
-  // from the thread running Run(). The subtask deletes the dump files then
-  // (clean-dump-file). Empty: nothing to do.
+  // (right after it is written; not when a CREATE DATABASE of them could not
+  // be replayed), from the thread running Run(). The subtask deletes the
+  // dump files then (clean-dump-file). Empty: nothing to do.
   std::function<void()> on_start_schemas_saved;
 
   // Return OK once everything up to the upstream's binlog position read at

@@ -102,7 +102,7 @@ run_worker || fail "the all-mode run failed: $(tail -5 "$work/worker.err")"
 typed="SELECT id, u, HEX(CONVERT(s USING utf8mb4)) FROM $db.t_typed ORDER BY id"
 [ "$(sql "$up_port" -e "$typed")" = "$(sql "$down_port" -e "$typed")" ] ||
   fail "t_typed differs: upstream $(sql "$up_port" -e "$typed" | tr '\n' ' '), target $(sql "$down_port" -e "$typed" | tr '\n' ' ')"
-grep -q "seeded the schema tracker from the dump" "$work/worker.log" || fail "the syncer did not seed from the dump"
+grep -q "takes its table definitions from the dump" "$work/worker.log" || fail "the syncer did not take the dump's definitions"
 [ ! -e "$dump" ] || fail "clean-dump-file: the dump directory $dump is still there"
 pass "rows written before an upstream ALTER decode with the dump's definitions, also into a target table of other types"
 
