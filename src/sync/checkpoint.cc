@@ -239,6 +239,16 @@ Result<std::optional<DdlMarker>> SyncerCheckpoint::LoadDdlMarker(mysql::Connecti
   return std::optional<DdlMarker>(std::move(marker));
 }
 
+Status SyncerCheckpoint::RemoveTables(mysql::Connection& conn, const std::vector<filter::TableName>& tables) const {
+  if (tables.empty()) return Status::OK();
+  std::string which;
+  for (const filter::TableName& t : tables) {
+    which += (which.empty() ? "(" : ",(") + Quote(conn, t.schema) + "," + Quote(conn, t.table) + ")";
+  }
+  return conn.Execute("DELETE FROM " + table_ + " WHERE id = " + Quote(conn, source_id_) +
+                      " AND is_global = 0 AND (cp_schema, cp_table) IN (" + which + ")");
+}
+
 Status SyncerCheckpoint::Remove(mysql::Connection& conn) const {
   const std::string id = Quote(conn, source_id_);
   DM_RETURN_IF_ERROR(conn.Execute("DELETE FROM " + table_ + " WHERE id = " + id));

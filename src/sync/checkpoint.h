@@ -103,6 +103,11 @@ class SyncerCheckpoint {
   Status Flush(mysql::Connection& conn, const GlobalCheckpoint& global, const std::vector<TableCheckpoint>& tables,
                bool clear_worker_progress = true, bool keep_ddl_marker = false) const;
 
+  // Deletes the per-table rows of `tables` (autocommit): tables the upstream
+  // dropped or renamed away, whose definitions must not come back at a
+  // restart. Missing rows are no error.
+  Status RemoveTables(mysql::Connection& conn, const std::vector<filter::TableName>& tables) const;
+
   // Empties the global row's safe-mode exit point, nothing else (autocommit):
   // a run that starts consumes the exit point of the last one, so that a
   // kill before its first flush is seen as an unclean stop.

@@ -64,6 +64,26 @@ TEST_F(SyncerCheckpointTest, PrepareCreatesDmsColumns) {
   EXPECT_FALSE(global->has_value());
 }
 
+TEST_F(SyncerCheckpointTest, RemoveTablesDeletesOnlyThoseRowsOfThisSource) {
+  SyncerCheckpoint cp(meta_, "t1", "mysql-01");
+  SyncerCheckpoint other(meta_, "t1", "mysql-02");
+  ASSERT_TRUE(cp.Prepare(*conn_).ok());
+  std::vector<TableCheckpoint> tables = {{{"db", "t'x"}, At("mysql-bin.000001", 4), "{}"},
+                                         {{"db", "u"}, At("mysql-bin.000001", 4), "{}"}};
+  ASSERT_TRUE(cp.Flush(*conn_, {At("mysql-bin.000001", 4), std::nullopt}, tables).ok());
+  ASSERT_TRUE(other.Flush(*conn_, {At("mysql-bin.000001", 4), std::nullopt}, tables).ok());
+  Status s = cp.RemoveTables(*conn_, {{"db", "t'x"}, {"db", "missing"}});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(cp.RemoveTables(*conn_, {}).ok());
+  auto left = cp.LoadTables(*conn_);
+  ASSERT_TRUE(left.ok()) << left.status().ToString();
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].table.table, "u");
+  EXPECT_EQ(other.LoadTables(*conn_)->size(), 2u);
+  auto global = cp.LoadGlobal(*conn_);
+  EXPECT_TRUE(global.ok() && global->has_value()) << "the global row went with the tables";
+}
+
 TEST_F(SyncerCheckpointTest, FlushRoundTripsAndClearsWorkerProgress) {
   SyncerCheckpoint cp(meta_, "t1", "mysql-01");
   SyncerCheckpoint other(meta_, "t1", "mysql-02");

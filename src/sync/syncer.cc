@@ -428,6 +428,19 @@ Status Syncer::Impl::Flush(bool exiting) {
   for (TableCheckpoint& t : tables) {
     saved_table_info_[{std::move(t.table.schema), std::move(t.table.table)}] = std::move(t.table_info);
   }
+  // Rows of tables the upstream dropped or renamed away go too: at a restart
+  // their definitions would come back for a table that no longer exists.
+  std::vector<filter::TableName> gone;
+  for (auto it = saved_table_info_.begin(); it != saved_table_info_.end();) {
+    filter::TableName name{it->first.first, it->first.second};
+    if (tracker_->Find(name) != nullptr || pending_.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    gone.push_back(std::move(name));
+    it = saved_table_info_.erase(it);
+  }
+  DM_RETURN_IF_ERROR(checkpoint_.RemoveTables(*target_, gone));
   last_flush_ = Clock::now();
   dirty_ = false;
   if (!clear_progress) return Status::OK();
@@ -585,15 +598,15 @@ Status Syncer::Impl::SeedPending(const filter::TableName& table, bool* seeded) {
   *seeded = false;
   auto it = pending_.find({table.schema, table.table});
   if (it == pending_.end()) return Status::OK();
-  const PendingTable pending = std::move(it->second);
+  Status s = tracker_->SeedTable(table, it->second.create_table, it->second.schema_collation);
+  // Unavailable/Aborted: the connection, not the definition; it stays
+  // pending for the retry.
+  if (s.IsRetryable()) return s;
   pending_.erase(it);
-  Status s = tracker_->SeedTable(table, pending.create_table, pending.schema_collation);
   if (s.ok()) {
     *seeded = true;
     return s;
   }
-  // Unavailable/Aborted: the connection, not the definition; retry later.
-  if (s.IsRetryable()) return s;
   log::Warn("the schema tracker refuses a saved table definition; the table is read elsewhere",
             {{"task", options_.task}, {"source", options_.source_id},
              {"table", mysql::QualifiedName(table.schema, table.table)}, {"error", s}});

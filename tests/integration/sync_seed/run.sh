@@ -125,8 +125,9 @@ cp="${db}_meta.${db}_syncer_checkpoint"
 [ "$(sql "$down_port" -e "SELECT COUNT(*) FROM $cp WHERE cp_table = 't_seed' AND table_info LIKE '%\"schema_collation\":\"latin1_swedish_ci\"%'")" = 1 ] ||
   fail "the checkpoint's table_info lacks the schema collation: $(sql "$down_port" -e "SELECT table_info FROM $cp WHERE cp_table = 't_seed'")"
 point() { sql "$down_port" -e "SELECT CONCAT(binlog_name, ':', binlog_pos) FROM $cp WHERE cp_table = '$1'"; }
-later_before=$(point t_later) utf8_before=$(point c_utf8)
-sql "$up_port" -D "$db" -e "INSERT INTO t_seed VALUES (5, 5, 'fünf'); INSERT INTO t_typed VALUES (3, 4294967294, 'x');"
+later_before=$(point t_later) seed_before=$(point t_seed) utf8_before=$(point c_utf8)
+sql "$up_port" -D "$db" -e "INSERT INTO t_seed VALUES (5, 5, 'fünf'); INSERT INTO t_typed VALUES (3, 4294967294, 'x');
+  CREATE TABLE t_gone (id INT PRIMARY KEY); DROP TABLE t_gone; DROP TABLE t_later;"
 printf '%b' "ALTER TABLE c_utf8 ADD COLUMN w VARCHAR(4) DEFAULT '\xe8' COMMENT '\xa7';
   INSERT INTO c_utf8 (id) VALUES (3);" | sql_latin1 "$up_port" -D "$db" || fail "the latin1 client failed"
 run_worker || fail "the resumed run failed: $(tail -5 "$work/worker.err")"
@@ -135,8 +136,11 @@ run_worker || fail "the resumed run failed: $(tail -5 "$work/worker.err")"
   fail "target differs from the upstream after resuming: $(grep -v '^\[OK\]' "$work/diff.out" | head -20)"
 [ "$(sql "$up_port" -e "$typed")" = "$(sql "$down_port" -e "$typed")" ] || fail "t_typed differs after resuming"
 [ "$(sql "$up_port" -e "$defaults")" = "$(sql "$down_port" -e "$defaults")" ] || fail "column defaults differ after resuming"
-# A table's row is rewritten only when its definition changes.
-[ "$(point t_later)" = "$later_before" ] || fail "t_later's checkpoint row was rewritten without a change"
+# A table's row is rewritten only when its definition changes, and goes
+# with the table.
+[ "$(point t_seed)" = "$seed_before" ] || fail "t_seed's checkpoint row was rewritten without a change"
+[ -n "$later_before" ] && [ -z "$(point t_later)" ] && [ -z "$(point t_gone)" ] ||
+  fail "the checkpoint keeps rows of dropped tables: $(sql "$down_port" -e "SELECT cp_table FROM $cp")"
 [ "$(point c_utf8)" != "$utf8_before" ] || fail "c_utf8's checkpoint row was not rewritten after its ALTER"
 pass "resumed from the checkpoint's definitions: rows and latin1 DDL stay exact"
 
