@@ -604,7 +604,15 @@ http::Response MasterServer::StartTask(const http::Request& req) {
     ops.push_back(etcd::Op::Put(keys::SubTaskStage(source, task->name),
                                 StageValue(task->name, source, ExpectedStage::kRunning)));
     if (!start_time.empty()) {
-      ops.push_back(etcd::Op::Put(keys::TaskCliArgs(task->name, source), json{{"start-time", start_time}}.dump()));
+      // The checkpoint as it is now lets a worker tell whether an earlier
+      // run already started from the time (unit::StartTimeArg).
+      auto checkpoint = unit::SyncCheckpointStamp(*task, source);
+      if (!checkpoint.ok()) {
+        return Fail(fmt::format("--start-time: cannot read the checkpoint of source {}: {}", source,
+                                checkpoint.status().message()));
+      }
+      ops.push_back(etcd::Op::Put(keys::TaskCliArgs(task->name, source),
+                                  json{{"start-time", start_time}, {"checkpoint-at-start-task", *checkpoint}}.dump()));
     } else {
       ops.push_back(etcd::Op::Delete(keys::TaskCliArgs(task->name, source)));
     }
@@ -923,6 +931,16 @@ http::Response MasterServer::WorkerKeepalive(const http::Request& req) {
   for (const json& reported : body->value("subtasks", json::array())) {
     if (reported.value("source", "") != source) continue;
     const std::string task = reported.value("task", "");
+    // As DM: --start-time applies once; a start-task since then rewrote the
+    // key, so only the revision the worker consumed is deleted.
+    if (const int64_t consumed = reported.value("start_time_consumed_revision", int64_t{0}); consumed != 0) {
+      auto deleted = client_.Txn({etcd::Compare::ModRevisionIs(keys::TaskCliArgs(task, source), consumed)},
+                                 {etcd::Op::Delete(keys::TaskCliArgs(task, source))}, {});
+      if (deleted.ok() && deleted->succeeded) {
+        log::Info("--start-time consumed; later starts resume from the checkpoint",
+                  {{"task", task}, {"source", source}, {"worker", name}});
+      }
+    }
     const std::string unit = reported.value("unit", "");
     const std::string key = keys::LoadTask(task, source);
     const std::string claim = json{{"worker", name}}.dump();
@@ -950,12 +968,15 @@ http::Response MasterServer::WorkerKeepalive(const http::Request& req) {
       stages[(*segments)[1]] = {json::parse(kv.value, nullptr, false).value("expect", "Running"), kv.mod_revision};
     }
   }
-  std::map<std::string, std::string> start_times;
+  std::map<std::string, json> start_times;  // task -> the subtask entry's start_time fields
   for (const etcd::KeyValue& kv : desired->ranges[3].kvs) {
     auto segments = keys::DecodeSegments(kv.key, keys::TaskCliArgsPrefix());
-    if (segments.ok() && segments->size() == 2 && (*segments)[1] == source) {
-      start_times[(*segments)[0]] = json::parse(kv.value, nullptr, false).value("start-time", "");
-    }
+    if (!segments.ok() || segments->size() != 2 || (*segments)[1] != source) continue;
+    json args = json::parse(kv.value, nullptr, false);
+    if (!args.is_object()) continue;
+    start_times[(*segments)[0]] = {{"start_time", args.value("start-time", "")},
+                                   {"start_time_checkpoint", args.value("checkpoint-at-start-task", "")},
+                                   {"start_time_revision", kv.mod_revision}};
   }
   for (const etcd::KeyValue& kv : desired->ranges[1].kvs) {
     auto segments = keys::DecodeSegments(kv.key, keys::SubTaskConfigPrefix());
@@ -965,11 +986,12 @@ http::Response MasterServer::WorkerKeepalive(const http::Request& req) {
     if (stage == stages.end()) continue;  // stop-task removed it
     // The stage key's revision tells a worker about a resume-task even when
     // the expected stage stays Running (a subtask paused by an error).
-    out["subtasks"].push_back({{"task", task},
-                               {"task_config", kv.value},
-                               {"stage", stage->second.first},
-                               {"stage_revision", stage->second.second},
-                               {"start_time", start_times[task]}});
+    json entry = {{"task", task},
+                  {"task_config", kv.value},
+                  {"stage", stage->second.first},
+                  {"stage_revision", stage->second.second}};
+    if (auto args = start_times.find(task); args != start_times.end()) entry.update(args->second);
+    out["subtasks"].push_back(std::move(entry));
   }
   return Json(200, out);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <thread>
 
@@ -61,7 +62,7 @@ mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db) {
 }
 
 SubTask::SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance,
-                 const config::SourceConfig& source, bool exit_when_synced, std::string start_time)
+                 const config::SourceConfig& source, bool exit_when_synced, StartTimeArg start_time)
     : task_(task),
       instance_(instance),
       source_(source),
@@ -83,6 +84,7 @@ SubTaskStatus SubTask::Snapshot() {
     status.dump_started = dump_started_;
     status.load_started = load_started_;
     status.sync_started = sync_started_;
+    status.start_time_consumed = start_time_consumed_;
     status.error = error_;
     if (syncer_) status.sync = syncer_->Snapshot();
   }
@@ -164,6 +166,23 @@ Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_
   sync::SyncerCheckpoint syncer(task.meta_schema, task.name, source_id);
   DM_RETURN_IF_ERROR(syncer.Prepare(conn));
   return syncer.Remove(conn);
+}
+
+Result<std::string> SyncCheckpointStamp(const config::TaskConfig& task, const std::string& source_id) {
+  DM_ASSIGN_OR_RETURN(mysql::Connection conn, mysql::Connection::Connect(ToConnectionOptions(task.target_database)));
+  sync::SyncerCheckpoint checkpoint(task.meta_schema, task.name, source_id);
+  DM_RETURN_IF_ERROR(checkpoint.Prepare(conn));
+  // The server's timestamps tell apart two flushes at one position: the
+  // global row is inserted afresh after the syncer removes it for a start
+  // time, and every update stamps update_time.
+  DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows(fmt::format(
+                                     "SELECT binlog_name, binlog_pos, binlog_gtid, create_time, update_time FROM {} "
+                                     "WHERE id = {} AND is_global = 1",
+                                     checkpoint.table(), mysql::QuoteString(source_id, conn.escaping()))));
+  if (rows.empty()) return std::string();
+  const mysql::Row& row = rows.front();
+  auto text = [&row](size_t i) { return row[i].value_or(""); };
+  return fmt::format("({}, {}) gtid '{}' created {} updated {}", text(0), text(1), text(2), text(3), text(4));
 }
 
 Status SubTask::RunFull(std::stop_token stop, bool sync_follows) {
@@ -460,7 +479,7 @@ Status SubTask::RunSync(std::stop_token stop) {
       }
       // --start-time starts elsewhere: the snapshot's definitions do not fit.
       bool complete = true;
-      if (start_time_.empty()) options.start_schemas = ReadStartSchemas(&complete);
+      if (start_time_.time.empty()) options.start_schemas = ReadStartSchemas(&complete);
       if (complete && task_.clean_dump_file) {
         options.on_start_schemas_saved = [dir = DumpDir(), task = task_.name, source = source_.source_id] {
           std::error_code ec;
@@ -480,15 +499,20 @@ Status SubTask::RunSync(std::stop_token stop) {
                                                                        : instance_.meta->binlog_pos},
                                      instance_.meta->binlog_gtid};
   }
-  if (!start_time_.empty()) {
-    DM_ASSIGN_OR_RETURN(int64_t at, sync::StartTimeSeconds(start_time_, task_.timezone, options.target));
+  DM_ASSIGN_OR_RETURN(const bool from_start_time, StartTimeApplies());
+  if (from_start_time) {
+    DM_ASSIGN_OR_RETURN(int64_t at, sync::StartTimeSeconds(start_time_.time, task_.timezone, options.target));
     DM_ASSIGN_OR_RETURN(options.start, sync::LocateStartTime(options.upstream, options.server_id, at));
     options.start_overrides_checkpoint = true;
     options.safe_mode_until.reset();
     log::Info("--start-time resolved", {{"task", task_.name}, {"source", source_.source_id},
-                                         {"start_time", start_time_}, {"location", options.start->ToString()}});
+                                         {"start_time", start_time_.time}, {"location", options.start->ToString()}});
   }
   SetUnit(UnitKind::kSync);
+  std::jthread watch;
+  if (from_start_time && start_time_.checkpoint_at_start_task) {
+    watch = std::jthread([this](std::stop_token watch_stop) { WatchStartTimeConsumed(watch_stop); });
+  }
   // A lost upstream or target (restart, network) pauses sync; it resumes by
   // itself from the checkpoint with a growing pause, as DM's task checker
   // auto-resumes subtasks paused by resumable errors.
@@ -519,6 +543,43 @@ Status SubTask::RunSync(std::stop_token stop) {
       error_ = Status::OK();
     }
     backoff = std::min<std::chrono::seconds>(backoff * 2, std::chrono::seconds(30));
+  }
+}
+
+Result<bool> SubTask::StartTimeApplies() {
+  if (start_time_.time.empty()) return false;
+  if (!start_time_.checkpoint_at_start_task) return true;
+  DM_ASSIGN_OR_RETURN(std::string stamp, SyncCheckpointStamp(task_, source_.source_id));
+  // An absent checkpoint is the syncer's removal for the start time with no
+  // flush since (a crash in between): starting from the time again loses
+  // nothing that a checkpoint recorded.
+  if (stamp.empty() || stamp == *start_time_.checkpoint_at_start_task) return true;
+  log::Info("--start-time already applied: a checkpoint was written after it; resuming from the checkpoint",
+            {{"task", task_.name}, {"source", source_.source_id}, {"start_time", start_time_.time},
+             {"checkpoint", stamp}});
+  std::lock_guard lock(mu_);
+  start_time_consumed_ = true;
+  return false;
+}
+
+void SubTask::WatchStartTimeConsumed(std::stop_token stop) {
+  constexpr auto kPollInterval = std::chrono::seconds(1);
+  std::mutex wait_mu;
+  std::condition_variable_any wake;
+  while (!stop.stop_requested()) {
+    {
+      std::unique_lock lock(wait_mu);
+      wake.wait_for(lock, stop, kPollInterval, [] { return false; });
+    }
+    if (stop.stop_requested()) return;
+    // A failed read (target briefly away) is retried at the next poll.
+    auto stamp = SyncCheckpointStamp(task_, source_.source_id);
+    if (!stamp.ok() || stamp->empty() || *stamp == *start_time_.checkpoint_at_start_task) continue;
+    log::Info("--start-time consumed: sync flushed a checkpoint after starting from it",
+              {{"task", task_.name}, {"source", source_.source_id}, {"checkpoint", *stamp}});
+    std::lock_guard lock(mu_);
+    start_time_consumed_ = true;
+    return;
   }
 }
 

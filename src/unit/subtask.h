@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -54,6 +55,24 @@ mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db);
 // `source_id` from the target's meta schema, so the subtask starts afresh.
 Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_id);
 
+// The global row of the syncer checkpoint of `task` for `source_id` as it
+// stands on the target: an opaque text that changes with every write of the
+// row (its position and the server's create and update times), empty when
+// there is no row. Creates the meta schema and table when missing.
+Result<std::string> SyncCheckpointStamp(const config::TaskConfig& task, const std::string& source_id);
+
+// DM's start-task --start-time for one subtask (sync/start_time.h).
+struct StartTimeArg {
+  std::string time;  // empty: none
+  // Cluster mode, where the time must apply once: the SyncCheckpointStamp
+  // read when start-task stored `time`. The time applies while the
+  // checkpoint is absent or still that one; a checkpoint written since means
+  // a run started from the time and flushed, so the subtask resumes from the
+  // checkpoint instead (and reports the time consumed). nullopt
+  // (standalone): the time applies at every start of the process.
+  std::optional<std::string> checkpoint_at_start_task;
+};
+
 struct SubTaskStatus {
   std::string task;
   std::string source_id;
@@ -65,6 +84,10 @@ struct SubTaskStatus {
   bool dump_started = false;
   bool load_started = false;
   bool sync_started = false;
+  // Cluster mode: the --start-time is behind this subtask (see StartTimeArg):
+  // it was skipped because a checkpoint was written after it, or the sync
+  // that started from it has flushed a checkpoint.
+  bool start_time_consumed = false;
   Status error;  // set when the subtask stopped with an error
 };
 
@@ -74,11 +97,12 @@ class SubTask {
   // `instance` one of its mysql_instances with `source` its source config.
   // With `exit_when_synced`, the sync unit (task-mode all and incremental)
   // ends once it has applied the upstream's position read when it started.
-  // A non-empty `start_time` (DM's --start-time, sync/start_time.h) makes the
-  // sync unit start from that time, whatever the checkpoint, meta or dump
-  // say; resuming after a pause uses the checkpoint again.
+  // A `start_time` with a time (DM's --start-time, sync/start_time.h) makes
+  // the sync unit start from that time, whatever the checkpoint, meta or
+  // dump say, under StartTimeArg's rule; a resumable error resumes from the
+  // checkpoint.
   SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance, const config::SourceConfig& source,
-          bool exit_when_synced = false, std::string start_time = "");
+          bool exit_when_synced = false, StartTimeArg start_time = {});
 
   // Runs the task-mode's units to the end, or until `stop` is requested
   // (Cancelled). Blocks. Call once.
@@ -116,6 +140,12 @@ class SubTask {
   // warning (the syncer then reads that table elsewhere) and `*complete` is
   // set to false.
   std::shared_ptr<const sync::StartSchemas> ReadStartSchemas(bool* complete) const;
+  // Whether this run starts from the --start-time (StartTimeArg's rule);
+  // marks the time consumed when it does not.
+  Result<bool> StartTimeApplies();
+  // Polls the checkpoint until a flush after the start time shows it
+  // consumed, or `stop`. Runs beside the syncer.
+  void WatchStartTimeConsumed(std::stop_token stop);
   // FailedPrecondition naming a route rule with extract columns: the load
   // fills them, the sync unit does not yet.
   Status RefuseExtractColumnsInSync() const;
@@ -144,7 +174,7 @@ class SubTask {
   dump::Progress dump_progress_;
   load::Progress load_progress_;
   bool exit_when_synced_ = false;
-  std::string start_time_;
+  StartTimeArg start_time_;
   std::unique_ptr<sync::Syncer> syncer_;  // set once, under mu_, when sync starts
 
   std::mutex mu_;
@@ -153,6 +183,7 @@ class SubTask {
   bool dump_started_ = false;      // guarded by mu_
   bool load_started_ = false;      // guarded by mu_
   bool sync_started_ = false;      // guarded by mu_
+  bool start_time_consumed_ = false;  // guarded by mu_
   Status error_;                   // guarded by mu_
 };
 

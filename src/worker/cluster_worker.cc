@@ -39,6 +39,12 @@ struct DesiredSubTask {
   std::string task_yaml;
   bool running = true;
   int64_t stage_revision = 0;  // changes with every pause/resume, even to the same stage
+  // start-task --start-time, until this worker reports it consumed (the
+  // master then deletes it): the time, the checkpoint when start-task stored
+  // it (unit::StartTimeArg) and the revision of that etcd key.
+  std::string start_time;
+  std::string start_time_checkpoint;
+  int64_t start_time_revision = 0;
 };
 
 // What the masters want this worker to do, as of the last keepalive.
@@ -52,6 +58,7 @@ struct DesiredState {
 struct Runner {
   std::string task_yaml;
   int64_t stage_revision = 0;
+  int64_t start_time_revision = 0;  // of the --start-time the subtask started with; 0: none
   std::unique_ptr<unit::SubTask> subtask;  // null when it never started (paused, or a bad task file)
   unit::SubTaskStatus idle;                // what to report while `subtask` is null
   std::jthread thread;
@@ -91,7 +98,8 @@ Result<DesiredState> ParseDesired(const std::string& text) {
   state.source_yaml = body.value("source_config", "");
   for (const json& s : body.value("subtasks", json::array())) {
     state.subtasks.push_back({s.value("task", ""), s.value("task_config", ""), s.value("stage", "") != "Paused",
-                              s.value("stage_revision", int64_t{0})});
+                              s.value("stage_revision", int64_t{0}), s.value("start_time", ""),
+                              s.value("start_time_checkpoint", ""), s.value("start_time_revision", int64_t{0})});
   }
   return state;
 }
@@ -135,7 +143,7 @@ class ClusterWorker {
   bool keepalive_ok_ever_ = false;  // guarded by state_mu_
 
   // Touched by the reconcile loop (main thread); read by HTTP handlers and the
-  // keepalive thread through Snapshots().
+  // keepalive thread through Snapshots() and KeepaliveBody().
   std::mutex runners_mu_;
   std::map<std::string, std::unique_ptr<Runner>> runners_;  // by task; guarded by runners_mu_
   std::string source_;                                       // bound source; main thread only
@@ -154,10 +162,25 @@ std::vector<unit::SubTaskStatus> ClusterWorker::Snapshots(const std::string& tas
 }
 
 std::string ClusterWorker::KeepaliveBody() {
+  std::map<std::string, int64_t> pending_start_times;  // task -> revision the masters still hold
+  {
+    std::lock_guard lock(state_mu_);
+    for (const DesiredSubTask& s : desired_.subtasks) {
+      if (s.start_time_revision != 0) pending_start_times[s.task] = s.start_time_revision;
+    }
+  }
   json subtasks = json::array();
-  for (const unit::SubTaskStatus& s : Snapshots("")) {
-    subtasks.push_back({{"task", s.task}, {"source", s.source_id}, {"unit", unit::UnitName(s.unit)},
-                        {"stage", unit::StageName(s.stage)}});
+  std::lock_guard lock(runners_mu_);
+  for (auto& [task, runner] : runners_) {
+    const unit::SubTaskStatus s = runner->Snapshot();
+    json entry = {{"task", s.task}, {"source", s.source_id}, {"unit", unit::UnitName(s.unit)},
+                  {"stage", unit::StageName(s.stage)}};
+    auto pending = pending_start_times.find(task);
+    if (s.start_time_consumed && pending != pending_start_times.end() &&
+        pending->second == runner->start_time_revision) {
+      entry["start_time_consumed_revision"] = runner->start_time_revision;
+    }
+    subtasks.push_back(std::move(entry));
   }
   return json{{"name", cfg_.name}, {"address", cfg_.advertise_addr}, {"keepalive_ttl", ttl_.count()},
               {"subtasks", subtasks}}
@@ -227,6 +250,7 @@ void ClusterWorker::StartRunner(const std::string& task, const DesiredSubTask& w
   auto runner = std::make_unique<Runner>();
   runner->task_yaml = want.task_yaml;
   runner->stage_revision = want.stage_revision;
+  runner->start_time_revision = want.start_time.empty() ? 0 : want.start_time_revision;
   runner->idle.task = task;
   runner->idle.source_id = source_;
   runner->paused = !want.running;
@@ -246,7 +270,10 @@ void ClusterWorker::StartRunner(const std::string& task, const DesiredSubTask& w
     runner->done = true;
     log::Error("cannot start subtask", {{"task", task}, {"source", source_}, {"error", runner->idle.error}});
   } else if (want.running) {
-    runner->subtask = std::make_unique<unit::SubTask>(*parsed, *instance, source_cfg_);
+    unit::StartTimeArg start_time;
+    if (!want.start_time.empty()) start_time = {want.start_time, want.start_time_checkpoint};
+    runner->subtask = std::make_unique<unit::SubTask>(*parsed, *instance, source_cfg_, /*exit_when_synced=*/false,
+                                                      std::move(start_time));
     Runner* r = runner.get();
     runner->thread = std::jthread([r](std::stop_token stop) {
       r->result = r->subtask->Run(stop);

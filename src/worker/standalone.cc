@@ -100,8 +100,9 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
   std::vector<std::unique_ptr<RunningSubTask>> running;
   for (size_t i = 0; i < inputs.task.mysql_instances.size(); ++i) {
     auto entry = std::make_unique<RunningSubTask>();
-    entry->subtask = std::make_unique<unit::SubTask>(inputs.task, inputs.task.mysql_instances[i], inputs.sources[i],
-                                                       inputs.exit_when_synced, inputs.start_time);
+    entry->subtask =
+        std::make_unique<unit::SubTask>(inputs.task, inputs.task.mysql_instances[i], inputs.sources[i],
+                                        inputs.exit_when_synced, unit::StartTimeArg{inputs.start_time, std::nullopt});
     running.push_back(std::move(entry));
   }
   auto snapshots = [&running] {

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# start-task --start-time in cluster mode (one dm-master, one dm-worker, TTL
+# 5 s, the shared MariaDB pair): an incremental task whose meta points at the
+# start of a fresh binlog file starts at the time instead, so rows written
+# before it are not applied and rows after it are (dm-diff). The time applies
+# once: the worker reports it consumed and the master deletes it, so
+# pause/resume and a worker restart resume from the checkpoint (a keyless
+# table would show any rewind as doubled rows). The crash window, a worker
+# that dies after its sync started from the time and flushed but before its
+# report reached the master, is recreated by writing the key back as
+# start-task wrote it: the restarted worker sees the checkpoint written after
+# start-task and resumes from it instead of rewinding.
+#
+# Binlog events are stamped with SET TIMESTAMP eleven years ahead (other tests
+# stamp ten years ahead; MariaDB 10.11 stops at 2038), so the time falls
+# between two known groups.
+source "$(dirname "$0")/../_utils/lib.sh"
+source "$(dirname "$0")/../_utils/cluster.sh"
+use_shared_mariadb
+work=$(mktemp -d)
+db="st_$$_$RANDOM"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  cleanup_sync_case st-src
+}
+trap cleanup EXIT
+alloc_ports 3
+master_port=${ALLOCATED_PORTS[0]} peer_port=${ALLOCATED_PORTS[1]} worker_port=${ALLOCATED_PORTS[2]}
+
+dmctl() { "$DM_BIN_DIR/dmctl" --master-addr "127.0.0.1:$master_port" --rpc-timeout 20s "$@"; }
+start_worker() {
+  "$DM_BIN_DIR/dm-worker" --name w1 --worker-addr "127.0.0.1:$worker_port" --join "127.0.0.1:$master_port" \
+    --keepalive-ttl 5 --log-file "$work/w1.log" 2>>"$work/w1.err" &
+  worker_pid=$!
+  pids+=("$worker_pid")
+}
+
+# Tables exist on both sides before the time (their DDL is not replayed).
+sql "$up_port" -e "FLUSH BINARY LOGS"
+binlog_file=$(sql "$up_port" -e "SHOW MASTER STATUS" | cut -f1)
+schema="CREATE TABLE early (id INT PRIMARY KEY, v VARCHAR(20));
+  CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20));
+  CREATE TABLE nk (a INT, b VARCHAR(20));"
+for port in "$up_port" "$down_port"; do sql "$port" -e "CREATE DATABASE $db; USE $db; $schema"; done
+future=$(($(date +%s) + 11 * 365 * 86400 + RANDOM))
+sql "$up_port" -D "$db" -e "
+  SET TIMESTAMP = $((future - 100)); INSERT INTO early VALUES (1, 'before'), (2, 'before');
+  SET TIMESTAMP = $((future + 100)); INSERT INTO t VALUES (1, 'after'), (2, 'after');
+  INSERT INTO nk VALUES (1, 'dup'), (1, 'dup'), (2, 'after'); SET TIMESTAMP = DEFAULT;"
+at=$(date -u -d "@$future" +%Y-%m-%dT%H:%M:%SZ)
+
+cat >"$work/source.yaml" <<YAML
+source-id: "st-src"
+from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
+YAML
+cat >"$work/task.yaml" <<YAML
+name: "$db"
+task-mode: incremental
+meta-schema: "${db}_meta"
+target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
+block-allow-list:
+  only: {do-dbs: ["$db"]}
+syncers:
+  fast: {checkpoint-flush-interval: 1}
+mysql-instances:
+  - {source-id: "st-src", meta: {binlog-name: "$binlog_file", binlog-pos: 4}, block-allow-list: "only",
+     syncer-config-name: "fast"}
+YAML
+# dm-diff compares the tables written after the time; `early` is checked apart.
+sed -e "s/only: {do-dbs: \[\"$db\"\]}/only: {do-dbs: [\"$db\"], ignore-tables: [{db-name: \"$db\", tbl-name: \"early\"}]}/" \
+  "$work/task.yaml" >"$work/diff-task.yaml"
+grep -q ignore-tables "$work/diff-task.yaml" || fail "the dm-diff task file lacks ignore-tables"
+
+"$DM_BIN_DIR/dm-master" --name m1 --master-addr "127.0.0.1:$master_port" --peer-urls "http://127.0.0.1:$peer_port" \
+  --initial-cluster "m1=http://127.0.0.1:$peer_port" --data-dir "$work/m1" --log-file "$work/m1.log" \
+  2>>"$work/m1.err" &
+pids+=($!)
+wait_http "http://127.0.0.1:$master_port/status" 60 || fail "the master did not start: $(tail -3 "$work/m1.err")"
+start_worker
+wait_for 30 "the worker to register" worker_free
+answer=$(dmctl operate-source create "$work/source.yaml") || fail "operate-source create: $answer"
+answer=$(dmctl start-task --start-time "$at" "$work/task.yaml") || fail "start-task --start-time: $answer"
+
+# The etcd key start-task wrote, read through etcd's JSON gateway on the
+# master's private client URL (printed in its log).
+etcd_url=$(sed -n 's/.*\[dm-master started\].* \[etcd=\([^],]*\).*/\1/p' "$work/m1.log" | head -1)
+[ -n "$etcd_url" ] || fail "no etcd client URL in the master's log: $(grep -m1 'dm-master started' "$work/m1.log")"
+cli_args_key=$(python3 -c "import sys; print('/dm-master/task-cli-args/' + sys.argv[1].encode().hex() + '/' + b'st-src'.hex())" "$db")
+b64() { printf '%s' "$1" | base64 -w0; }
+cli_args_gone() {
+  curl -fsS "$etcd_url/v3/kv/range" -d "{\"key\": \"$(b64 "$cli_args_key")\"}" >"$work/range.json" &&
+    [ "$(json_field "len(d.get('kvs', []))" <"$work/range.json")" = 0 ]
+}
+
+in_sync() { synced_one "$db" "$work/diff-task.yaml" "$work/source.yaml"; }
+wait_for 60 "sync from the start time" in_sync
+[ "$(sql "$down_port" -D "$db" -e "SELECT COUNT(*) FROM early")" = 0 ] || fail "rows written before the start time were applied"
+[ "$(sql "$down_port" -D "$db" -e "SELECT COUNT(*) FROM nk WHERE b = 'dup'")" = 2 ] || fail "the keyless rows are not there once each"
+pass "start-task --start-time: rows before the time are not applied, rows after it are (dm-diff)"
+wait_for 20 "the master to delete the consumed start time" cli_args_gone
+pass "the worker reports the start time consumed once its checkpoint is flushed; the master deletes it"
+
+# pause/resume: sync resumes from the checkpoint, nothing is applied twice.
+sql "$up_port" -D "$db" -e "INSERT INTO nk VALUES (3, 'paused'), (3, 'paused'); INSERT INTO t VALUES (3, 'now')"
+answer=$(dmctl pause-task "$db") || fail "pause-task: $answer"
+paused() { dmctl query-status "$db" | json_field "d['sources'][0]['subTaskStatus'][0]['stage']" | grep -qx Paused; }
+wait_for 20 "the subtask to pause" paused
+answer=$(dmctl resume-task "$db") || fail "resume-task: $answer"
+sql "$up_port" -D "$db" -e "INSERT INTO nk VALUES (4, 'resumed'); UPDATE t SET v = 'resumed' WHERE id = 1"
+wait_for 60 "sync after resume-task" in_sync
+pass "pause-task and resume-task resume from the checkpoint, not from the start time (dm-diff, keyless rows once)"
+
+# The crash window: the key back as start-task wrote it (the checkpoint was
+# absent then), the worker killed -9 and restarted.
+value="{\"start-time\":\"$at\",\"checkpoint-at-start-task\":\"\"}"
+curl -fsS "$etcd_url/v3/kv/put" -d "{\"key\": \"$(b64 "$cli_args_key")\", \"value\": \"$(b64 "$value")\"}" >/dev/null ||
+  fail "cannot write the start time back into etcd"
+cli_args_gone && fail "the start time written back is not in etcd"
+kill -9 "$worker_pid"
+wait "$worker_pid" 2>/dev/null || true
+sql "$up_port" -D "$db" -e "INSERT INTO nk VALUES (5, 'while down'); DELETE FROM t WHERE id = 2"
+start_worker
+wait_for 60 "sync after the worker restart" in_sync
+grep -q "already applied: a checkpoint was written after it" "$work/w1.log" ||
+  fail "the restarted worker did not see the start time applied"
+wait_for 20 "the master to delete the start time again" cli_args_gone
+sql "$up_port" -D "$db" -e "INSERT INTO nk VALUES (6, 'after restart')"
+wait_for 60 "sync of a row after the restart" in_sync
+pass "a worker restarted with the start time still in etcd resumes from the checkpoint written after it"
