@@ -84,19 +84,6 @@ Result<UpgradePlan> PlanKeyUpgrade(std::string_view schema, const TreeNode& map,
                                    DecodeState& st, const std::string& path);
 
 template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-template <class T>
-struct IsVector : std::false_type {};
-template <class T>
-struct IsVector<std::vector<T>> : std::true_type {};
-template <class T>
-struct IsStringMap : std::false_type {};
-template <class T>
-struct IsStringMap<std::map<std::string, T>> : std::true_type {};
-
-template <class T>
 Status DecodeValue(const TreeNode& n, T& out, DecodeState& st, const std::string& path);
 
 // Decodes `value` into the field named `key`, if the visited struct has one.

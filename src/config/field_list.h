@@ -15,8 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,6 +30,24 @@ enum class FieldFlag : uint8_t { kOptional, kRequired };
 
 // Marks a key the document must contain (with a non-null value).
 inline constexpr FieldFlag kRequiredKey = FieldFlag::kRequired;
+
+namespace internal {
+
+// The container field types every consumer of a field list handles.
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <class T>
+struct IsStringMap : std::false_type {};
+template <class T>
+struct IsStringMap<std::map<std::string, T>> : std::true_type {};
+
+}  // namespace internal
 
 // A visitor that collects the key names of a field list.
 class FieldNameCollector {

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
+#include "config/toml_encoder.h"
 #include "etcd/election.h"
 #include "master/cluster_view.h"
 #include "master/keys.h"
@@ -308,14 +309,14 @@ void MasterServer::LeaderLoop(std::stop_token stop) {
                                       "state of a dm-worker: 0 offline, 1 free, 2 bound", {"worker"});
   auto& leader_counter = metrics_.Gauge("dm_master_start_leader_counter",
                                         "how many times this dm-master became the leader", {});
-  std::optional<MasterPresence> presence;
-  if (!cfg_.etcd_endpoints.empty()) presence.emplace(client_, PresentMaster{cfg_.name, cfg_.advertise_addr}, kElectionTtl);
+  // Every master keeps its presence key: on an external etcd it names the
+  // masters (list-member, offline-member); with either etcd it tells
+  // get-config master where each live master is.
+  MasterPresence presence(client_, PresentMaster{cfg_.name, cfg_.advertise_addr}, kElectionTtl);
   std::mutex wait_mu;
   std::condition_variable_any wake;
   while (!stop.stop_requested()) {
-    if (presence) {
-      if (Status s = presence->Renew(); !s.ok()) log::Warn("cannot renew this master's presence in etcd", {{"error", s}});
-    }
+    if (Status s = presence.Renew(); !s.ok()) log::Warn("cannot renew this master's presence in etcd", {{"error", s}});
     Result<bool> leading = false;
     if (!evicted_.load()) {
       leading = election.Step();
@@ -355,9 +356,7 @@ void MasterServer::LeaderLoop(std::stop_token stop) {
     wake.wait_for(lock, stop, kLoopInterval, [] { return false; });
   }
   if (Status s = election.Resign(); !s.ok()) log::Warn("cannot resign leadership", {{"error", s}});
-  if (presence) {
-    if (Status s = presence->Withdraw(); !s.ok()) log::Warn("cannot withdraw this master's presence", {{"error", s}});
-  }
+  if (Status s = presence.Withdraw(); !s.ok()) log::Warn("cannot withdraw this master's presence", {{"error", s}});
   std::lock_guard lock(mu_);
   leader_ = {};
 }
@@ -411,7 +410,10 @@ void MasterServer::RegisterHandlers(http::Server& server) {
   server.Handle("GET", "/apis/v1alpha1/members", OnLeader(bind(&MasterServer::ListMembers)));
   server.Handle("DELETE", "/apis/v1alpha1/members/(master|worker)/([^/]+)", OnLeader(bind(&MasterServer::OfflineMember)));
   server.Handle("PUT", "/apis/v1alpha1/leader/([^/]+)", bind(&MasterServer::OperateLeader));
-  server.Handle("GET", "/apis/v1alpha1/config/(task|source)/([^/]+)", OnLeader(bind(&MasterServer::GetConfig)));
+  server.Handle("GET", "/apis/v1alpha1/config/(task|source|master|worker)/([^/]+)",
+                OnLeader(bind(&MasterServer::GetConfig)));
+  // get-config master NAME: the master that serves it asks NAME directly.
+  server.Handle("GET", "/apis/v1alpha1/config/self", [this](const http::Request&) { return SelfConfig(); });
   // Workers keep their lease through whichever master they reach.
   server.Handle("POST", "/apis/v1alpha1/workers/keepalive", bind(&MasterServer::WorkerKeepalive));
   // A new master (--join) asks any member to add its etcd member.
@@ -859,9 +861,38 @@ http::Response MasterServer::TransferSource(const http::Request& req) {
   return Succeeded();
 }
 
+http::Response MasterServer::SelfConfig() const {
+  json out;
+  out["result"] = true;
+  out["msg"] = "";
+  out["cfg"] = config::EncodeToml(cfg_);
+  return Json(200, out);
+}
+
+http::Response MasterServer::MemberConfig(const std::string& type, const std::string& name) {
+  if (type == "master" && name == cfg_.name) return SelfConfig();
+  std::string address;
+  if (type == "master") {
+    auto value = client_.Get(keys::MasterPresence(name));
+    if (!value.ok()) return Fail(value.status().message(), 503);
+    if (value->has_value()) address = json::parse((*value)->value, nullptr, false).value("address", "");
+  } else {
+    auto view = ReadClusterView(client_);
+    if (!view.ok()) return Fail(view.status().message(), 503);
+    if (auto worker = view->workers.find(name); worker != view->workers.end()) address = worker->second.address;
+  }
+  if (address.empty()) return Fail(fmt::format("dm-{} with name {} not exists", type, name));
+  auto response = http::Call(address, "GET", "/apis/v1alpha1/config/self", "", peer_options_);
+  if (!response.ok()) {
+    return Fail(fmt::format("cannot reach dm-{} {} at {}: {}", type, name, address, response.status().message()));
+  }
+  return *response;
+}
+
 http::Response MasterServer::GetConfig(const http::Request& req) {
   const std::string type = req.captures.at(1);
   const std::string name = req.captures.at(2);
+  if (type == "master" || type == "worker") return MemberConfig(type, name);
   auto view = ReadClusterView(client_);
   if (!view.ok()) return Fail(view.status().message(), 503);
   std::string text;

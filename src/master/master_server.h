@@ -87,7 +87,14 @@ class MasterServer {
   // resign and stay out of the election until cancel-evict.
   http::Response OperateLeader(const http::Request& req);
   http::Response TransferSource(const http::Request& req);
+  // get-config task|source from etcd (passwords hidden); master|worker from
+  // that member's running config (MemberConfig).
   http::Response GetConfig(const http::Request& req);
+  // The config of the master or worker `name`: this master's own, or asked
+  // from that member's /apis/v1alpha1/config/self.
+  http::Response MemberConfig(const std::string& type, const std::string& name);
+  // This master's running config as TOML, secrets hidden (DM's get-config master).
+  http::Response SelfConfig() const;
   http::Response WorkerKeepalive(const http::Request& req);
   http::Response JoinMember(const http::Request& req);
 

@@ -18,6 +18,7 @@
 #include "common/strings.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
+#include "config/toml_encoder.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "unit/query_status.h"
@@ -392,6 +393,11 @@ int ClusterWorker::Run(std::ostream& err) {
                                                  cfg_.security.cert_allowed_cn});
   server.Handle("GET", "/apis/v1alpha1/status/([^/]+)", [this](const http::Request& req) {
     return http::Response{200, "application/json", unit::QueryStatusJson(Snapshots(req.captures.at(1)), cfg_.name)};
+  });
+  // get-config worker NAME: the master asks the worker for its running config.
+  server.Handle("GET", "/apis/v1alpha1/config/self", [this](const http::Request&) {
+    return http::Response{200, "application/json",
+                          json{{"result", true}, {"msg", ""}, {"cfg", config::EncodeToml(cfg_)}}.dump()};
   });
   auto address = http::ParseListenAddress(cfg_.worker_addr);
   if (!address.ok()) {

@@ -6,7 +6,9 @@
 // so two workers never serve one source.
 //
 // It serves, on its one port, GET /apis/v1alpha1/status/{task} (its part of
-// query-status, which the master merges), /status and /metrics.
+// query-status, which the master merges), GET /apis/v1alpha1/config/self
+// (its running config as TOML, secrets hidden, for get-config worker),
+// /status and /metrics.
 #pragma once
 
 #include <iosfwd>

@@ -168,3 +168,25 @@ for what in "get-config source tls-src" "get-config task tls_task" "query-status
   if grep -qF -e tls-secret-pw -e "$cipher" <<<"$answer"; then fail "$what shows the password: $answer"; fi
 done
 pass "get-config and query-status never show the password"
+
+# get-config master|worker: the member's running config as TOML, which the
+# leader asks that member for over TLS; paths of the key files are shown,
+# their contents and passwords never. An unknown name is refused.
+key_line=$(sed -n 2p "$certs/server-key.pem")
+for member in "master m1 master-addr = \"127.0.0.1:${master_port[1]}\"" \
+  "master m2 master-addr = \"127.0.0.1:${master_port[2]}\"" "worker w1 worker-addr = \"127.0.0.1:$worker_port\""; do
+  read -r kind name address_line <<<"$member"
+  answer=$(dmctl get-config "$kind" "$name") || fail "get-config $kind $name failed: $answer"
+  cfg=$(json_field "d['cfg']" <<<"$answer")
+  for line in "name = \"$name\"" "$address_line" "ssl-key = \"$certs/server-key.pem\"" \
+    'cert-allowed-cn = ["dm-node", "dm-ctl"]'; do
+    grep -qxF "$line" <<<"$cfg" || fail "get-config $kind $name lacks '$line': $cfg"
+  done
+  if grep -qF -e "$key_line" -e "PRIVATE KEY" -e tls-secret-pw -e "$cipher" <<<"$answer"; then
+    fail "get-config $kind $name shows key contents or a password: $answer"
+  fi
+done
+if answer=$(dmctl get-config worker nobody); then fail "get-config of an unknown worker succeeded: $answer"; fi
+grep -q "dm-worker with name nobody not exists" <<<"$answer" ||
+  fail "get-config worker nobody gives no clear reason: $answer"
+pass "get-config master m1, master m2 and worker w1 show each member's config (names, addresses, key paths), no secrets"
