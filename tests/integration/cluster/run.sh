@@ -229,6 +229,15 @@ answer=$(dmctl offline-member --master --name "$old_leader") || fail "offline-me
 [ "$(dmctl list-member --master | json_field "sorted(m['name'] for m in d['members'][0]['master']['masters'])")" = \
   "$(python3 -c "print(sorted({'m1','m2','m3'} - {'$old_leader'}))")" ] || fail "offline-member left $old_leader an etcd member"
 pass "offline-member removes the killed worker $victim and master $old_leader, refuses live ones"
+# get-config master: a live follower answers with its own config; the killed
+# master's presence key expired, so it is refused by name.
+follower=$(python3 -c "print(sorted({'m1','m2','m3'} - {'$old_leader', '$(leader)'})[0])")
+answer=$(dmctl get-config master "$follower") || fail "get-config master $follower failed: $answer"
+grep -qxF "master-addr = \"127.0.0.1:${master_port[${follower#m}]}\"" <<<"$(json_field "d['cfg']" <<<"$answer")" ||
+  fail "get-config master $follower does not show its master-addr: $answer"
+if answer=$(dmctl get-config master "$old_leader"); then fail "get-config of the killed master answered: $answer"; fi
+grep -q "dm-master with name $old_leader not exists" <<<"$answer" || fail "get-config of a killed master: $answer"
+pass "get-config master $follower is answered by that master; the killed $old_leader is refused"
 
 # operate-leader evict on the leader: the other master takes over, dmctl
 # keeps working; cancel-evict lets it campaign again.
