@@ -221,6 +221,22 @@ std::string LeaderValue(const config::MasterConfig& cfg) {
   return json{{"name", cfg.name}, {"address", cfg.advertise_addr}}.dump();
 }
 
+// The query-status entry a worker at `address` reports for the subtask of
+// `task` and `source`; nullopt when it runs no such subtask. Unavailable when
+// the worker cannot be reached.
+Result<std::optional<json>> WorkerSubTaskStatus(const std::string& task, const std::string& source,
+                                                const std::string& address, const http::ClientOptions& options) {
+  DM_ASSIGN_OR_RETURN(http::Response response,
+                      http::Call(address, "GET", "/apis/v1alpha1/status/" + task, "", options));
+  json body = json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("sources") && body["sources"].is_array()) {
+    for (const json& s : body["sources"]) {
+      if (s.contains("sourceStatus") && s["sourceStatus"].value("source", "") == source) return std::optional<json>(s);
+    }
+  }
+  return std::optional<json>();
+}
+
 // The `sources` entry of query-status for one subtask, from the worker bound
 // to its source, or an entry saying why there is none.
 json SourceStatus(const std::string& task, const std::string& source, const std::string& worker,
@@ -234,17 +250,12 @@ json SourceStatus(const std::string& task, const std::string& source, const std:
     entry["msg"] = fmt::format("source {} is not bound to any dm-worker; it waits for a free worker", source);
     return entry;
   }
-  auto response = http::Call(address, "GET", "/apis/v1alpha1/status/" + task, "", options);
-  if (!response.ok()) {
-    entry["msg"] = fmt::format("cannot reach dm-worker {}: {}", worker, response.status().message());
+  auto status = WorkerSubTaskStatus(task, source, address, options);
+  if (!status.ok()) {
+    entry["msg"] = fmt::format("cannot reach dm-worker {}: {}", worker, status.status().message());
     return entry;
   }
-  json body = json::parse(response->body, nullptr, false);
-  if (body.is_object() && body.contains("sources") && body["sources"].is_array()) {
-    for (const json& s : body["sources"]) {
-      if (s.contains("sourceStatus") && s["sourceStatus"].value("source", "") == source) return s;
-    }
-  }
+  if (status->has_value()) return **status;
   entry["msg"] = fmt::format("dm-worker {} has not started subtask {} of source {} yet", worker, task, source);
   return entry;
 }
@@ -669,6 +680,7 @@ http::Response MasterServer::OperateTask(const http::Request& req) {
   }
   auto txn = client_.Txn({}, ops, {});
   if (!txn.ok()) return Fail(txn.status().message(), 503);
+  if (op != "Resume") AwaitWorkers(*view, targets, op == "Stop");
   json out;
   out["op"] = op;
   out["result"] = true;
@@ -679,6 +691,26 @@ http::Response MasterServer::OperateTask(const http::Request& req) {
     out["sources"].push_back(SourceResult(t->source, BoundWorkerOf(*view, t->source)));
   }
   return Json(200, out);
+}
+
+void MasterServer::AwaitWorkers(const ClusterView& view, const std::vector<const SubTaskRecord*>& targets,
+                                bool stopped) const {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::min<std::chrono::steady_clock::duration>(cfg_.rpc_timeout, kAwaitWorkers);
+  for (const SubTaskRecord* t : targets) {
+    const std::string worker = BoundWorkerOf(view, t->source);
+    auto record = view.workers.find(worker);
+    if (worker.empty() || record == view.workers.end() || !record->second.alive) continue;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto status = WorkerSubTaskStatus(t->task, t->source, record->second.address, peer_options_);
+      if (status.ok()) {
+        if (!status->has_value()) break;  // gone: stopped, or never started
+        const json& subtasks = (**status)["subTaskStatus"];
+        if (!stopped && subtasks.is_array() && !subtasks.empty() && subtasks[0].value("stage", "") == "Paused") break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
 }
 
 http::Response MasterServer::QueryStatus(const http::Request& req) {

@@ -26,6 +26,7 @@
 #include "http/client.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "master/cluster_view.h"
 
 namespace dm::master {
 
@@ -34,6 +35,9 @@ namespace dm::master {
 // lease to its full TTL), plus one step of the loop. DM uses 60 s; dm fails
 // over faster.
 inline constexpr std::chrono::seconds kElectionTtl{3};
+// The longest stop-task and pause-task wait for the workers to confirm (DM
+// retries its check for about as long).
+inline constexpr std::chrono::seconds kAwaitWorkers{30};
 
 class MasterServer {
  public:
@@ -79,6 +83,12 @@ class MasterServer {
   http::Response QueryStatus(const http::Request& req);
   http::Response ListTasks(const http::Request& req);
   http::Response ListMembers(const http::Request& req);
+  // As DM's waitOperationOk: stop-task and pause-task return once the bound
+  // live workers report each subtask gone (`stopped`) or paused, waiting at
+  // most min(rpc-timeout, kAwaitWorkers). So a start-task --remove-meta right
+  // after stop-task cannot meet a syncer that still flushes the checkpoint
+  // it removes.
+  void AwaitWorkers(const ClusterView& view, const std::vector<const SubTaskRecord*>& targets, bool stopped) const;
   // list-member's `masters` entries for the names `wanted` accepts: etcd's
   // members, or the presence keys when the masters share an external etcd.
   Result<nlohmann::ordered_json> ListMasters(const std::function<bool(const std::string&)>& wanted);
