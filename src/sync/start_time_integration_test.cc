@@ -56,7 +56,11 @@ TEST(LocateStartTimeTest, FindsTheFirstGroupAtOrAfterTheTime) {
   const std::string t = mysql::QualifiedName(db, "t");
   ASSERT_TRUE(conn->Execute("CREATE DATABASE " + mysql::QuoteIdentifier(db)).ok());
   ASSERT_TRUE(conn->Execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)").ok());
-  // Three transactions stamped base+100, base+200, base+300.
+  // Three transactions stamped base+100, base+200, base+300, in a binlog
+  // file of their own: an earlier file may hold events another test stamped
+  // further ahead (cluster_start_time, eleven years), which would come first.
+  // The scan starts in the newest file that began before the time.
+  ASSERT_TRUE(conn->Execute("FLUSH BINARY LOGS").ok());
   const int64_t base = static_cast<int64_t>(std::time(nullptr)) + 10 * 365 * 86400 + 5000;
   std::vector<mysql::MasterStatus> before, after;
   for (int i = 1; i <= 3; ++i) {
