@@ -1,12 +1,8 @@
 // --start-time against the shared MariaDB pair: DM's time forms, naive times
 // read in a time zone by the target server, and the binlog location of the
 // first event group at or after a time, with groups whose binlog timestamps
-// are set by SET TIMESTAMP to ten years and 5000 s ahead: above what any
-// other test stamps (full_every_type stamps ten years ahead, after FLUSH
-// BINARY LOGS), so no other test's events qualify.
+// are set by SET TIMESTAMP to fixed dates in 2037 (see the test).
 #include <gtest/gtest.h>
-
-#include <ctime>
 
 #include "binlog/client/socket_binlog_source.h"
 #include "mysql/integration_test_util.h"
@@ -56,12 +52,13 @@ TEST(LocateStartTimeTest, FindsTheFirstGroupAtOrAfterTheTime) {
   const std::string t = mysql::QualifiedName(db, "t");
   ASSERT_TRUE(conn->Execute("CREATE DATABASE " + mysql::QuoteIdentifier(db)).ok());
   ASSERT_TRUE(conn->Execute("CREATE TABLE " + t + " (id INT PRIMARY KEY)").ok());
-  // Three transactions stamped base+100, base+200, base+300, in a binlog
-  // file of their own: an earlier file may hold events another test stamped
-  // further ahead (cluster_start_time, eleven years), which would come first.
-  // The scan starts in the newest file that began before the time.
+  // Three transactions stamped base+100, base+200, base+300 (June 2037: after
+  // full_every_type's March, before cluster_start_time's December and
+  // MariaDB 10.11's 2038 limit), in a binlog file of their own: an earlier
+  // file may hold events another test stamped further ahead, which would
+  // come first. The scan starts in the newest file that began before the time.
   ASSERT_TRUE(conn->Execute("FLUSH BINARY LOGS").ok());
-  const int64_t base = static_cast<int64_t>(std::time(nullptr)) + 10 * 365 * 86400 + 5000;
+  const int64_t base = 2127427200;  // 2037-06-01 UTC
   std::vector<mysql::MasterStatus> before, after;
   for (int i = 1; i <= 3; ++i) {
     auto b = mysql::ReadMasterStatus(*conn);

@@ -11,9 +11,10 @@
 # start-task wrote it: the restarted worker sees the checkpoint written after
 # start-task and resumes from it instead of rewinding.
 #
-# Binlog events are stamped with SET TIMESTAMP eleven years ahead (other tests
-# stamp ten years ahead; MariaDB 10.11 stops at 2038), so the time falls
-# between two known groups.
+# Binlog events are stamped with SET TIMESTAMP in December 2037, after the
+# times the other start-time tests use (March and June 2037) and before
+# MariaDB 10.11's limit (2038-01-19), so the time falls between two known
+# groups. Fixed dates, not "years from now", keep that order every year.
 source "$(dirname "$0")/../_utils/lib.sh"
 source "$(dirname "$0")/../_utils/cluster.sh"
 use_shared_mariadb
@@ -43,7 +44,7 @@ schema="CREATE TABLE early (id INT PRIMARY KEY, v VARCHAR(20));
   CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20));
   CREATE TABLE nk (a INT, b VARCHAR(20));"
 for port in "$up_port" "$down_port"; do sql "$port" -e "CREATE DATABASE $db; USE $db; $schema"; done
-future=$(($(date +%s) + 11 * 365 * 86400 + RANDOM))
+future=$((2143238400 + RANDOM))  # 2037-12-01 UTC
 sql "$up_port" -D "$db" -e "
   SET TIMESTAMP = $((future - 100)); INSERT INTO early VALUES (1, 'before'), (2, 'before');
   SET TIMESTAMP = $((future + 100)); INSERT INTO t VALUES (1, 'after'), (2, 'after');

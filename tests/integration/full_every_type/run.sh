@@ -117,13 +117,13 @@ sync_and_diff compact
 pass "every type arrived byte-identical through folded and merged changes (compact, multiple-rows)"
 
 # --start-time: sync starts from the first transaction stamped at or after the
-# time (SET TIMESTAMP puts two ten years ahead), ahead of the checkpoint. The
-# binlog file is rotated first: an earlier file may hold events another test
-# stamped further ahead (start_time_integration_test, ten years and 5000 s),
-# which would come first; the scan starts in the newest file that began
-# before the time.
+# time (SET TIMESTAMP puts two in March 2037), ahead of the checkpoint. The
+# binlog file is rotated first: an earlier file may hold events other tests
+# stamped further ahead (start_time_integration_test in June 2037,
+# cluster_start_time in December 2037), which would come first; the scan
+# starts in the newest file that began before the time.
 sql "$up_port" -e "FLUSH BINARY LOGS"
-future=$(( $(date +%s) + 10 * 365 * 86400 ))
+future=2119478400  # 2037-03-01 UTC
 sql "$up_port" -D "$db" -e "CREATE TABLE st (id INT PRIMARY KEY, note VARCHAR(10));"
 sql "$down_port" -D "$db" -e "CREATE TABLE st (id INT PRIMARY KEY, note VARCHAR(10));"
 sql "$up_port" -D "$db" -e "SET TIMESTAMP = $((future + 100)); INSERT INTO st VALUES (1, 'before');
