@@ -2,6 +2,9 @@
 # `dmctl`, which each test defines with its masters and TLS flags, and keep
 # the last query-status answer in $work/status.json.
 
+# kill_started: kills -9 every process the test started and listed in $pids.
+kill_started() { for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
+
 # json_field EXPR: evaluates the Python expression EXPR over the JSON on
 # standard input (bound to d) and prints the result.
 json_field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }

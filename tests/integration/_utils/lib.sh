@@ -44,6 +44,12 @@ cleanup_sync_case() {
   sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
   sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${#prefix} + 1) = '${prefix}_'" |
     while read -r scratch; do sql "$down_port" -e "DROP DATABASE IF EXISTS \`$scratch\`" || true; done
+  cleanup_work
+}
+
+# cleanup_work: releases the test's ports and removes $work (kept with
+# DM_KEEP_WORK), the last step of every EXIT trap.
+cleanup_work() {
   cleanup_ports
   [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }

@@ -22,7 +22,7 @@ work=$(mktemp -d)
 db="st_$$_$RANDOM"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  kill_started
   cleanup_sync_case st-src
 }
 trap cleanup EXIT

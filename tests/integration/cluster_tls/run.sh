@@ -24,10 +24,9 @@ export DM_INSTANCE_ROOT="$work/instances" DM_INSTANCE_PASSWORD=tls-admin-pw DM_E
 ssl-cert = $certs/server.pem
 ssl-key = $certs/server-key.pem"
 cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  kill_started
   "$DM_SOURCE_DIR/scripts/mariadb-instance.sh" down tls-db "$db_port" >/dev/null 2>&1 || true
-  cleanup_ports
-  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+  cleanup_work
 }
 trap cleanup EXIT
 

@@ -12,11 +12,10 @@ work=$(mktemp -d)
 db="oa_$$_$RANDOM"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  kill_started
   sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_src" || true
   sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
-  cleanup_ports
-  [ -n "${DM_KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+  cleanup_work
 }
 trap cleanup EXIT
 alloc_ports 5
