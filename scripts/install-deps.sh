@@ -14,7 +14,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # servers and peer tools used by tests, the demo and benchmarks
   mariadb-server mariadb-client etcd-server sysbench mydumper percona-toolkit
-  prometheus procps curl python3 time
+  prometheus procps curl jq openssl python3 time
 )
 
 missing=()
