@@ -159,9 +159,8 @@ Result<std::vector<WorkerProgress>> SyncerCheckpoint::LoadWorkerProgress(mysql::
   return out;
 }
 
-Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& global,
-                               const std::vector<TableCheckpoint>& tables, bool clear_worker_progress,
-                               bool keep_ddl_marker) const {
+Result<std::string> SyncerCheckpoint::UpsertSql(mysql::Connection& conn, const GlobalCheckpoint& global,
+                                                const std::vector<TableCheckpoint>& tables) const {
   DM_RETURN_IF_ERROR(CheckFits(global.location.position, "global checkpoint"));
   if (global.exit_safe) DM_RETURN_IF_ERROR(CheckFits(global.exit_safe->position, "safe-mode exit point"));
   for (const TableCheckpoint& t : tables) {
@@ -190,15 +189,31 @@ Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& 
       "binlog_gtid = VALUES(binlog_gtid), exit_safe_binlog_name = VALUES(exit_safe_binlog_name), "
       "exit_safe_binlog_pos = VALUES(exit_safe_binlog_pos), exit_safe_binlog_gtid = VALUES(exit_safe_binlog_gtid), "
       "table_info = VALUES(table_info)";
+  return sql;
+}
+
+Status SyncerCheckpoint::InTransaction(mysql::Connection& conn, const std::vector<std::string>& statements) {
   DM_RETURN_IF_ERROR(conn.Begin());
-  Status s = conn.Execute(sql);
-  if (s.ok() && clear_worker_progress) {
-    s = conn.Execute("DELETE FROM " + progress_table_ + " WHERE id = " + id +
-                     (keep_ddl_marker ? " AND worker <> " + std::to_string(kDdlMarkerWorker) : std::string()));
+  Status s;
+  for (const std::string& sql : statements) {
+    s = conn.Execute(sql);
+    if (!s.ok()) break;
   }
   if (s.ok()) s = conn.Commit();
   if (!s.ok() && !conn.broken()) (void)conn.Rollback();
   return s;
+}
+
+Status SyncerCheckpoint::Flush(mysql::Connection& conn, const GlobalCheckpoint& global,
+                               const std::vector<TableCheckpoint>& tables, bool clear_worker_progress,
+                               bool keep_ddl_marker) const {
+  DM_ASSIGN_OR_RETURN(std::string upsert, UpsertSql(conn, global, tables));
+  std::vector<std::string> statements = {std::move(upsert)};
+  if (clear_worker_progress) {
+    statements.push_back("DELETE FROM " + progress_table_ + " WHERE id = " + Quote(conn, source_id_) +
+                         (keep_ddl_marker ? " AND worker <> " + std::to_string(kDdlMarkerWorker) : std::string()));
+  }
+  return InTransaction(conn, statements);
 }
 
 Status SyncerCheckpoint::ClearExitPoint(mysql::Connection& conn) const {
@@ -251,8 +266,15 @@ Status SyncerCheckpoint::RemoveTables(mysql::Connection& conn, const std::vector
 
 Status SyncerCheckpoint::Remove(mysql::Connection& conn) const {
   const std::string id = Quote(conn, source_id_);
-  DM_RETURN_IF_ERROR(conn.Execute("DELETE FROM " + table_ + " WHERE id = " + id));
-  return conn.Execute("DELETE FROM " + progress_table_ + " WHERE id = " + id);
+  return InTransaction(conn, {"DELETE FROM " + table_ + " WHERE id = " + id,
+                              "DELETE FROM " + progress_table_ + " WHERE id = " + id});
+}
+
+Status SyncerCheckpoint::Restart(mysql::Connection& conn, const GlobalCheckpoint& global) const {
+  DM_ASSIGN_OR_RETURN(std::string upsert, UpsertSql(conn, global, {}));
+  const std::string id = Quote(conn, source_id_);
+  return InTransaction(conn, {"DELETE FROM " + table_ + " WHERE id = " + id,
+                              "DELETE FROM " + progress_table_ + " WHERE id = " + id, std::move(upsert)});
 }
 
 }  // namespace dm::sync

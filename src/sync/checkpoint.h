@@ -124,8 +124,20 @@ class SyncerCheckpoint {
   // Deletes every row of this source in both tables (start-task --remove-meta).
   Status Remove(mysql::Connection& conn) const;
 
+  // Replaces every row of this source in both tables by the global row
+  // `global` alone, in one transaction: a start point that overrides the
+  // checkpoint (--start-time) is recorded before anything is applied from
+  // it, so a kill at any later moment resumes from it with the workers'
+  // progress instead of starting over and applying changes twice.
+  Status Restart(mysql::Connection& conn, const GlobalCheckpoint& global) const;
+
  private:
   std::string Quote(mysql::Connection& conn, std::string_view s) const;
+  // The statement writing (insert or update) the global row and `tables`.
+  Result<std::string> UpsertSql(mysql::Connection& conn, const GlobalCheckpoint& global,
+                                const std::vector<TableCheckpoint>& tables) const;
+  // Runs `statements` in one transaction, rolled back on the first error.
+  static Status InTransaction(mysql::Connection& conn, const std::vector<std::string>& statements);
 
   std::string meta_schema_;
   std::string source_id_;

@@ -126,6 +126,35 @@ TEST_F(SyncerCheckpointTest, FlushRoundTripsAndClearsWorkerProgress) {
   EXPECT_FALSE(loaded->has_value());
 }
 
+TEST_F(SyncerCheckpointTest, RestartLeavesOnlyTheNewGlobalRowOfThisSource) {
+  SyncerCheckpoint cp(meta_, "t1", "mysql-01");
+  SyncerCheckpoint other(meta_, "t1", "mysql-02");
+  ASSERT_TRUE(cp.Prepare(*conn_).ok());
+  std::vector<TableCheckpoint> tables = {{{"db", "t"}, At("mysql-bin.000003", 500), "{}"}};
+  ASSERT_TRUE(cp.Flush(*conn_, {At("mysql-bin.000003", 500), std::nullopt}, tables).ok());
+  ASSERT_TRUE(other.Flush(*conn_, {At("other-bin.000001", 4), std::nullopt}, tables).ok());
+  ASSERT_TRUE(conn_->Execute(cp.WorkerProgressSql({0, 1, {{"mysql-bin.000003", 900}, 0}}, conn_->escaping())).ok());
+  ASSERT_TRUE(cp.SaveDdlMarker(*conn_, {{"mysql-bin.000003", 700}, 0, "x"}).ok());
+
+  Status s = cp.Restart(*conn_, {At("mysql-bin.000001", 4), At("mysql-bin.000003", 900)});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto global = cp.LoadGlobal(*conn_);
+  ASSERT_TRUE(global.ok() && global->has_value());
+  EXPECT_EQ((*global)->location.ToString(), At("mysql-bin.000001", 4).ToString());
+  ASSERT_TRUE((*global)->exit_safe.has_value());
+  EXPECT_EQ((*global)->exit_safe->position.offset, 900u);
+  EXPECT_TRUE(cp.LoadTables(*conn_)->empty());
+  EXPECT_TRUE(cp.LoadWorkerProgress(*conn_)->empty());
+  EXPECT_FALSE(cp.LoadDdlMarker(*conn_)->has_value());
+  EXPECT_EQ(other.LoadTables(*conn_)->size(), 1u);
+
+  // A position past DM's columns fails before anything is deleted.
+  s = cp.Restart(*conn_, {At("mysql-bin.000001", uint64_t{1} << 32), std::nullopt});
+  EXPECT_FALSE(s.ok());
+  global = cp.LoadGlobal(*conn_);
+  ASSERT_TRUE(global.ok() && global->has_value()) << "a refused restart removed the checkpoint";
+}
+
 TEST_F(SyncerCheckpointTest, WorkerProgressCommitsOnlyWithItsTransaction) {
   SyncerCheckpoint cp(meta_, "t1", "mysql-01");
   ASSERT_TRUE(cp.Prepare(*conn_).ok());

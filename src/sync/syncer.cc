@@ -87,6 +87,7 @@ class Syncer::Impl {
   };
 
   Status Prepare();
+  Status RestartCheckpointAt(const binlog::Location& start);
   DmlWorkerOptions PoolOptions(uint32_t worker_count) const;
   Status OpenSource();
   Status HandleEvent(const binlog::RawEvent& event);
@@ -266,7 +267,7 @@ Status Syncer::Impl::Prepare() {
   DM_RETURN_IF_ERROR(checkpoint_.Prepare(*target_));
   if (options_.start_overrides_checkpoint) {
     if (!options_.start) return Status::InvalidArgument("a start point overriding the checkpoint is missing");
-    DM_RETURN_IF_ERROR(checkpoint_.Remove(*target_));
+    DM_RETURN_IF_ERROR(RestartCheckpointAt(*options_.start));
   }
 
   DM_ASSIGN_OR_RETURN(std::optional<GlobalCheckpoint> global, checkpoint_.LoadGlobal(*target_));
@@ -365,6 +366,24 @@ Status Syncer::Impl::Prepare() {
   status_.syncer_binlog_gtid = committed_.gtid_set;
   status_.binlog_file = committed_.position.file;
   return Status::OK();
+}
+
+Status Syncer::Impl::RestartCheckpointAt(const binlog::Location& start) {
+  DM_ASSIGN_OR_RETURN(std::optional<GlobalCheckpoint> old, checkpoint_.LoadGlobal(*target_));
+  // The exit point is the start itself unless the old checkpoint (or its own
+  // exit point) lies further: what was applied up to there may come again.
+  GlobalCheckpoint restart{start, start};
+  if (old) {
+    for (const binlog::Location* reached : {&old->location, old->exit_safe ? &*old->exit_safe : nullptr}) {
+      if (reached && binlog::ComparePositions(reached->position, restart.exit_safe->position) > 0) {
+        restart.exit_safe = *reached;
+      }
+    }
+  }
+  log::Info("start point overrides the checkpoint", {{"task", options_.task}, {"source", options_.source_id},
+                                                     {"location", start.ToString()},
+                                                     {"safe_mode_until", restart.exit_safe->ToString()}});
+  return checkpoint_.Restart(*target_, restart);
 }
 
 Status Syncer::Impl::OpenSource() {

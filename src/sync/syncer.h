@@ -71,8 +71,10 @@ struct SyncerOptions {
   // Where to start when the target has no checkpoint for this source.
   std::optional<binlog::Location> start;
   // --start-time (start_time.h): start at `start` even when the target has a
-  // checkpoint, which is removed first with the workers' progress rows, as
-  // DM gives --start-time precedence over the checkpoint.
+  // checkpoint, as DM gives --start-time precedence over the checkpoint. The
+  // checkpoint and the workers' progress rows are replaced by `start` before
+  // anything is applied; changes between `start` and where the old
+  // checkpoint stood are replayed in safe mode (they may be on the target).
   bool start_overrides_checkpoint = false;
   // Safe mode until this location (a dump taken with consistency none).
   std::optional<binlog::Location> safe_mode_until;

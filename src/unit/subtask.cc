@@ -550,9 +550,9 @@ Result<bool> SubTask::StartTimeApplies() {
   if (start_time_.time.empty()) return false;
   if (!start_time_.checkpoint_at_start_task) return true;
   DM_ASSIGN_OR_RETURN(std::string stamp, SyncCheckpointStamp(task_, source_.source_id));
-  // An absent checkpoint is the syncer's removal for the start time with no
-  // flush since (a crash in between): starting from the time again loses
-  // nothing that a checkpoint recorded.
+  // The syncer replaces the checkpoint by the start point before applying
+  // anything from it, so the checkpoint start-task saw (or none) means the
+  // time has not been applied yet.
   if (stamp.empty() || stamp == *start_time_.checkpoint_at_start_task) return true;
   log::Info("--start-time already applied: a checkpoint was written after it; resuming from the checkpoint",
             {{"task", task_.name}, {"source", source_.source_id}, {"start_time", start_time_.time},

@@ -67,8 +67,9 @@ struct StartTimeArg {
   // Cluster mode, where the time must apply once: the SyncCheckpointStamp
   // read when start-task stored `time`. The time applies while the
   // checkpoint is absent or still that one; a checkpoint written since means
-  // a run started from the time and flushed, so the subtask resumes from the
-  // checkpoint instead (and reports the time consumed). nullopt
+  // a run started from the time (the syncer records the start point before
+  // applying anything), so the subtask resumes from the checkpoint instead
+  // (and reports the time consumed). nullopt
   // (standalone): the time applies at every start of the process.
   std::optional<std::string> checkpoint_at_start_task;
 };

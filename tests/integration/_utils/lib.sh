@@ -33,17 +33,22 @@ tracker_prefix() {
   printf '_dm_tracker_%08x' $((h & 0xffffffff))
 }
 
-# cleanup_sync_case SOURCE_ID: the end of a sync test (its EXIT trap) whose
-# task is named $db: drops database $db on both servers, ${db}_meta and that
-# task's schema tracker scratch databases on the target (other tests' stay),
-# releases the ports and removes $work (kept with DM_KEEP_WORK).
-cleanup_sync_case() {
+# drop_task_databases TASK SOURCE_ID: drops database TASK on both servers,
+# TASK_meta and that subtask's schema tracker scratch databases on the target
+# (other tests' stay), for tests whose task and database share a name.
+drop_task_databases() {
   local prefix
-  prefix=$(tracker_prefix "$db" "$1")
-  sql "$up_port" -e "DROP DATABASE IF EXISTS $db" || true
-  sql "$down_port" -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_meta" || true
+  prefix=$(tracker_prefix "$1" "$2")
+  sql "$up_port" -e "DROP DATABASE IF EXISTS \`$1\`" || true
+  sql "$down_port" -e "DROP DATABASE IF EXISTS \`$1\`; DROP DATABASE IF EXISTS \`${1}_meta\`" || true
   sql "$down_port" -e "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${#prefix} + 1) = '${prefix}_'" |
     while read -r scratch; do sql "$down_port" -e "DROP DATABASE IF EXISTS \`$scratch\`" || true; done
+}
+
+# cleanup_sync_case SOURCE_ID: the end of a sync test (its EXIT trap) whose
+# task is named $db: drop_task_databases, then cleanup_work.
+cleanup_sync_case() {
+  drop_task_databases "$db" "$1"
   cleanup_work
 }
 

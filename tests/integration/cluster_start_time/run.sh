@@ -9,7 +9,11 @@
 # that dies after its sync started from the time and flushed but before its
 # report reached the master, is recreated by writing the key back as
 # start-task wrote it: the restarted worker sees the checkpoint written after
-# start-task and resumes from it instead of rewinding.
+# start-task and resumes from it instead of rewinding. A second task starts
+# from the time with the worker armed to die at its first commit (rows
+# applied, no checkpoint flush yet): the restarted worker resumes from the
+# start point the syncer recorded before applying anything, so the keyless
+# rows are not applied twice.
 #
 # Binlog events are stamped with SET TIMESTAMP in December 2037, after the
 # times the other start-time tests use (March and June 2037) and before
@@ -23,6 +27,7 @@ db="st_$$_$RANDOM"
 pids=()
 cleanup() {
   kill_started
+  drop_task_databases "${db}_k" st-src
   cleanup_sync_case st-src
 }
 trap cleanup EXIT
@@ -43,12 +48,16 @@ binlog_file=$(sql "$up_port" -e "SHOW MASTER STATUS" | cut -f1)
 schema="CREATE TABLE early (id INT PRIMARY KEY, v VARCHAR(20));
   CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20));
   CREATE TABLE nk (a INT, b VARCHAR(20));"
-for port in "$up_port" "$down_port"; do sql "$port" -e "CREATE DATABASE $db; USE $db; $schema"; done
+for port in "$up_port" "$down_port"; do
+  sql "$port" -e "CREATE DATABASE $db; USE $db; $schema"
+  sql "$port" -e "CREATE DATABASE ${db}_k; CREATE TABLE ${db}_k.nk (a INT, b VARCHAR(20))"
+done
 future=$((2143238400 + RANDOM))  # 2037-12-01 UTC
 sql "$up_port" -D "$db" -e "
   SET TIMESTAMP = $((future - 100)); INSERT INTO early VALUES (1, 'before'), (2, 'before');
   SET TIMESTAMP = $((future + 100)); INSERT INTO t VALUES (1, 'after'), (2, 'after');
-  INSERT INTO nk VALUES (1, 'dup'), (1, 'dup'), (2, 'after'); SET TIMESTAMP = DEFAULT;"
+  INSERT INTO nk VALUES (1, 'dup'), (1, 'dup'), (2, 'after');
+  INSERT INTO ${db}_k.nk VALUES (1, 'dup'), (1, 'dup'), (2, 'after'); SET TIMESTAMP = DEFAULT;"
 at=$(date -u -d "@$future" +%Y-%m-%dT%H:%M:%SZ)
 
 cat >"$work/source.yaml" <<YAML
@@ -129,3 +138,22 @@ wait_for 20 "the master to delete the start time again" cli_args_gone
 sql "$up_port" -D "$db" -e "INSERT INTO nk VALUES (6, 'after restart')"
 wait_for 60 "sync of a row after the restart" in_sync
 pass "a worker restarted with the start time still in etcd resumes from the checkpoint written after it"
+
+# The second task, from the same time, on its own database; the worker dies
+# at its first commit.
+sed -e "s/^name: .*/name: \"${db}_k\"/" -e "s/meta-schema: .*/meta-schema: \"${db}_k_meta\"/" \
+  -e "s/do-dbs: \[\"$db\"\]/do-dbs: [\"${db}_k\"]/" "$work/task.yaml" >"$work/task_k.yaml"
+grep -q "do-dbs: \[\"${db}_k\"\]" "$work/task_k.yaml" || fail "the second task file does not select ${db}_k"
+kill -9 "$worker_pid"
+wait "$worker_pid" 2>/dev/null || true
+DM_CRASH_POINT=dml-worker.after-commit start_worker
+crashing_pid=$worker_pid
+answer=$(dmctl start-task --start-time "$at" "$work/task_k.yaml") || fail "start-task of the second task: $answer"
+for _ in $(seq 600); do kill -0 "$crashing_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$crashing_pid" 2>/dev/null && fail "the worker did not reach its crash point at the first commit"
+wait "$crashing_pid" 2>/dev/null || true
+start_worker
+wait_for 60 "sync of the second task after the crash" synced_one "${db}_k" "$work/task_k.yaml" "$work/source.yaml"
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_k.nk WHERE b = 'dup'")" = 2 ] ||
+  fail "a crash before the first checkpoint flush applied the keyless rows twice"
+pass "a worker killed at its first commit from the start time resumes from the recorded start point (keyless rows once, dm-diff)"
