@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "config/common_config.h"
+#include "config/config_origin.h"
 
 namespace dm::config {
 
@@ -34,6 +35,23 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags);
 // Errors name the flag ("--log-level: invalid value 'x' (debug, info, ...)").
 Status ApplyServerFlags(const ServerFlags& flags, log::Level& level, std::string& file, LogFormat& format,
                         SecurityConfig& security);
+
+// The process's config before its own flags: decoded by `decode(text, file,
+// report)` from `flags.config_file` when one is given (otherwise
+// report.origin names the command line), then the log and TLS flags applied
+// on top. The caller applies its own flags, then Adjust and Validate.
+template <typename Config, typename Decode>
+Result<Config> DecodeServerConfig(const ServerFlags& flags, Decode decode, LoadReport& report) {
+  Config cfg;
+  if (!flags.config_file.empty()) {
+    DM_ASSIGN_OR_RETURN(std::string text, ReadConfigFile(flags.config_file));
+    DM_ASSIGN_OR_RETURN(cfg, decode(text, flags.config_file, report));
+  } else {
+    report.origin.file = "command line";
+  }
+  DM_RETURN_IF_ERROR(ApplyServerFlags(flags, cfg.log_level, cfg.log_file, cfg.log_format, cfg.security));
+  return cfg;
+}
 
 // Handles -V and --print-sample-config: prints the version block or
 // `sample_config` to `out` and returns 0, or returns nullopt when neither was

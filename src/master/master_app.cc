@@ -70,15 +70,8 @@ struct MasterFlags {
 
 Result<config::MasterConfig> LoadMasterConfig(const MasterFlags& flags) {
   config::LoadReport report;
-  config::MasterConfig cfg;
-  if (!flags.server.config_file.empty()) {
-    DM_ASSIGN_OR_RETURN(std::string text, config::ReadConfigFile(flags.server.config_file));
-    DM_ASSIGN_OR_RETURN(cfg, config::DecodeMasterConfig(text, flags.server.config_file, report));
-  } else {
-    report.origin.file = "command line";
-  }
-  DM_RETURN_IF_ERROR(
-      config::ApplyServerFlags(flags.server, cfg.log_level, cfg.log_file, cfg.log_format, cfg.security));
+  DM_ASSIGN_OR_RETURN(config::MasterConfig cfg,
+                      config::DecodeServerConfig<config::MasterConfig>(flags.server, config::DecodeMasterConfig, report));
   if (flags.name) cfg.name = *flags.name;
   if (flags.master_addr) cfg.master_addr = *flags.master_addr;
   if (flags.advertise_addr) cfg.advertise_addr = *flags.advertise_addr;

@@ -57,15 +57,8 @@ struct WorkerFlags {
 Result<config::WorkerConfig> LoadWorkerConfig(const WorkerFlags& flags) {
   const bool standalone = !flags.task_file.empty() || !flags.source_files.empty();
   config::LoadReport report;
-  config::WorkerConfig cfg;
-  if (!flags.server.config_file.empty()) {
-    DM_ASSIGN_OR_RETURN(std::string text, config::ReadConfigFile(flags.server.config_file));
-    DM_ASSIGN_OR_RETURN(cfg, config::DecodeWorkerConfig(text, flags.server.config_file, report));
-  } else {
-    report.origin.file = "command line";
-  }
-  DM_RETURN_IF_ERROR(
-      config::ApplyServerFlags(flags.server, cfg.log_level, cfg.log_file, cfg.log_format, cfg.security));
+  DM_ASSIGN_OR_RETURN(config::WorkerConfig cfg,
+                      config::DecodeServerConfig<config::WorkerConfig>(flags.server, config::DecodeWorkerConfig, report));
   if (flags.name) cfg.name = *flags.name;
   if (flags.worker_addr) cfg.worker_addr = *flags.worker_addr;
   if (flags.advertise_addr) cfg.advertise_addr = *flags.advertise_addr;
