@@ -43,6 +43,8 @@ constexpr std::string_view kMasterPresence = "/dm-master/presence/";
 }  // namespace
 
 std::string Leader() { return "/dm-master/leader"; }
+std::string ClusterId() { return "/dm-cluster/id"; }
+std::string ClusterTopology() { return "/dm-cluster/topology"; }
 std::string WorkerRegistration(std::string_view worker) { return Join(kWorkerRegistration, worker); }
 std::string WorkerRegistrationPrefix() { return std::string(kWorkerRegistration); }
 std::string WorkerKeepalive(std::string_view worker) { return Join(kWorkerKeepalive, worker); }

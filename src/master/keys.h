@@ -14,6 +14,13 @@ namespace dm::master::keys {
 // "/dm-master/leader": the election key; its value names the leader.
 std::string Leader();
 
+// "/dm-cluster/id": the cluster's id, 8 bytes big-endian, made once (DM's
+// ClusterIDKey).
+std::string ClusterId();
+// "/dm-cluster/topology": the OpenAPI's ClusterTopology JSON, as TiUP or a
+// PUT /api/v1/cluster/info stores it (DM's ClusterTopologyKey).
+std::string ClusterTopology();
+
 // "/dm-worker/r/<worker>": a registered worker (persistent).
 std::string WorkerRegistration(std::string_view worker);
 std::string WorkerRegistrationPrefix();

@@ -436,7 +436,8 @@ void MasterServer::RegisterHandlers(http::Server& server) {
                                bind(&MasterServer::ListTasks), bind(&MasterServer::QueryStatus),
                                bind(&MasterServer::ListMembers), bind(&MasterServer::GetConfig),
                                bind(&MasterServer::OfflineMember),
-                               [this](http::Handler local) { return OnLeader(std::move(local)); }});
+                               [this](http::Handler local) { return OnLeader(std::move(local)); }},
+                      {&client_, key_});
   }
 }
 

@@ -4,11 +4,17 @@
 
 #include <algorithm>
 #include <memory>
+#include <random>
 
 #include "common/encrypt.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
+#include "master/cluster_view.h"
+#include "master/keys.h"
 #include "master/openapi_model.h"
+#include "mysql/connection.h"
+#include "mysql/quote.h"
+#include "unit/subtask.h"
 
 namespace dm::master::openapi {
 namespace {
@@ -64,10 +70,37 @@ Json ListResponse(Json data) {
   return out;
 }
 
-// The OpenAPI paths, each a translation to the control handlers.
+// Runs `sql` on the upstream of `source`. A failure to connect or query
+// names the source.
+Result<std::vector<mysql::Row>> UpstreamRows(const config::SourceConfig& source, const std::string& sql) {
+  auto conn = mysql::Connection::Connect(unit::ToConnectionOptions(source.from));
+  if (!conn.ok()) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("source {}: cannot connect to its upstream: {}", source.source_id,
+                              conn.status().message()),
+                  ErrorCode::kOpenAPICommonError);
+  }
+  auto rows = conn->QueryRows(sql);
+  if (!rows.ok()) {
+    return Status(StatusCode::kInvalidArgument, fmt::format("source {}: {}", source.source_id, rows.status().message()),
+                  ErrorCode::kOpenAPICommonError);
+  }
+  return rows;
+}
+
+// The first column of each row of `sql` on the upstream, as a JSON array.
+Result<Json> UpstreamNames(const config::SourceConfig& source, const std::string& sql) {
+  DM_ASSIGN_OR_RETURN(std::vector<mysql::Row> rows, UpstreamRows(source, sql));
+  Json names = Json::array();
+  for (const mysql::Row& row : rows) names.push_back(row.at(0).value_or(""));
+  return names;
+}
+
+// The OpenAPI paths: translations to the control handlers, and the few paths
+// that read etcd or the upstream themselves.
 class Handlers {
  public:
-  explicit Handlers(ControlApi api) : api_(std::move(api)) {}
+  Handlers(ControlApi api, ClusterAccess access) : api_(std::move(api)), access_(std::move(access)) {}
 
   Result<http::Response> CreateSource(const http::Request& req) {
     DM_ASSIGN_OR_RETURN(SourceRequest request, ParseSourceRequest(req.body, /*create=*/true));
@@ -153,7 +186,7 @@ class Handlers {
   }
 
   Result<http::Response> CreateTask(const http::Request& req) {
-    DM_ASSIGN_OR_RETURN(CreateTaskRequest request, ParseCreateTaskRequest(req.body));
+    DM_ASSIGN_OR_RETURN(CreateTaskRequest request, ParseTaskRequest(req.body, /*create=*/true));
     Json body = {
         {"task", request.task_file}, {"sources", request.source_name_list}, {"removeMeta", request.remove_meta}};
     DM_RETURN_IF_ERROR(Call(api_.start_task, "POST", body).status());
@@ -201,6 +234,159 @@ class Handlers {
   Result<http::Response> TaskStatus(const http::Request& req) {
     DM_ASSIGN_OR_RETURN(Json list, StatusList(req.captures.at(1), req.QueryParams("source_name_list")));
     return JsonResponse(200, ListResponse(std::move(list)));
+  }
+
+  // As DM: an update replaces the task file of a task whose subtasks are
+  // all stopped (dm: paused), and changes only what CheckTaskUpdate allows;
+  // the workers rebuild the paused subtasks from the new file, and the next
+  // start resumes them from their checkpoints with it.
+  Result<http::Response> UpdateTask(const http::Request& req) {
+    DM_ASSIGN_OR_RETURN(CreateTaskRequest request, ParseTaskRequest(req.body, /*create=*/false));
+    const std::string name = req.captures.at(1);
+    if (request.task_name != name) {
+      return Status(StatusCode::kInvalidArgument,
+                    fmt::format("task.name {} differs from the task {} of the path; a task is not renamed",
+                                request.task_name, name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    config::LoadReport report;
+    DM_ASSIGN_OR_RETURN(config::TaskConfig updated,
+                        config::LoadTaskConfigFromString(request.task_file, "task " + name, access_.key, &report));
+    DM_RETURN_IF_ERROR(config::RefuseUnsupportedTaskFeatures(updated, report.origin));
+    DM_ASSIGN_OR_RETURN(ClusterView view, ReadView());
+    const std::vector<const SubTaskRecord*> subtasks = view.SubTasksOf(name);
+    if (subtasks.empty()) {
+      return Status(StatusCode::kInvalidArgument, fmt::format("task {} does not exist", name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    std::vector<std::string> running;
+    for (const SubTaskRecord* s : subtasks) {
+      if (s->stage == ExpectedStage::kRunning) running.push_back(s->source);
+    }
+    if (!running.empty()) {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("task {} is running on sources [{}]; stop it first (POST /api/v1/tasks/{}/stop), as "
+                                "DM updates only a stopped task",
+                                name, fmt::join(running, " "), name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    std::vector<etcd::Compare> unchanged;
+    std::vector<etcd::Op> writes;
+    for (const SubTaskRecord* s : subtasks) {
+      DM_ASSIGN_OR_RETURN(config::TaskConfig current,
+                          config::LoadTaskConfigFromString(s->task_yaml, "task " + name, access_.key));
+      DM_RETURN_IF_ERROR(CheckTaskUpdate(current, updated));
+      // Nothing changed the subtask since it was read: still paused, same file.
+      unchanged.push_back(etcd::Compare::ValueIs(keys::SubTaskStage(s->source, name),
+                                                 StageValue(name, s->source, ExpectedStage::kPaused)));
+      unchanged.push_back({keys::SubTaskConfig(s->source, name), etcd::Compare::Target::kModRevision,
+                           etcd::Compare::Relation::kLess, view.revision + 1, ""});
+      writes.push_back(etcd::Op::Put(keys::SubTaskConfig(s->source, name), request.task_file));
+    }
+    auto txn = access_.client->Txn(unchanged, writes, {});
+    if (!txn.ok()) return Status(StatusCode::kUnavailable, txn.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!txn->succeeded) {
+      return Status(StatusCode::kAborted, fmt::format("task {} changed during the update; retry", name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    DM_ASSIGN_OR_RETURN(Json task, TaskObject(name));
+    return JsonResponse(200, task);
+  }
+
+  // DM answers 200 (its spec says 201) with the Task object and the task file.
+  Result<http::Response> ConvertTask(const http::Request& req) {
+    DM_ASSIGN_OR_RETURN(ConvertTaskRequest request, ParseConvertTaskRequest(req.body));
+    const bool from_object = request.task_file.has_value();
+    DM_ASSIGN_OR_RETURN(config::TaskConfig task,
+                        config::LoadTaskConfigFromString(from_object ? *request.task_file : *request.task_config_file,
+                                                         from_object ? "task" : "task_config_file", access_.key));
+    // As DM: every source the task names must have been added.
+    DM_ASSIGN_OR_RETURN(ClusterView view, ReadView());
+    for (const config::MySQLInstance& instance : task.mysql_instances) {
+      if (!view.sources.contains(instance.source_id)) {
+        return Status(StatusCode::kInvalidArgument,
+                      fmt::format("source {} of task {} is not added (POST /api/v1/sources)", instance.source_id,
+                                  task.name),
+                      ErrorCode::kOpenAPITaskSourceNotFound);
+      }
+    }
+    DM_ASSIGN_OR_RETURN(Json answer, ConverterResponse(task));
+    return JsonResponse(200, answer);
+  }
+
+  // As DM, what the upstream's SHOW DATABASES lists; dm leaves out the
+  // system schemas (mysql, sys, information_schema, performance_schema),
+  // which no task migrates.
+  Result<http::Response> SourceSchemas(const http::Request& req) {
+    DM_ASSIGN_OR_RETURN(config::SourceConfig source, StoredSource(req.captures.at(1)));
+    DM_ASSIGN_OR_RETURN(Json schemas, UpstreamNames(source, "SHOW DATABASES"));
+    Json user_schemas = Json::array();
+    for (const Json& s : schemas) {
+      if (!filter::BlockAllowList::IsSystemSchema(s.get<std::string>())) user_schemas.push_back(s);
+    }
+    return JsonResponse(200, user_schemas);
+  }
+
+  // As DM: the schema's tables without its views; an unknown schema is the
+  // upstream's error.
+  Result<http::Response> SourceTables(const http::Request& req) {
+    DM_ASSIGN_OR_RETURN(config::SourceConfig source, StoredSource(req.captures.at(1)));
+    DM_ASSIGN_OR_RETURN(Json tables, UpstreamNames(source, fmt::format("SHOW FULL TABLES FROM {} WHERE Table_type != "
+                                                                       "'VIEW'",
+                                                                       mysql::QuoteIdentifier(req.captures.at(2)))));
+    return JsonResponse(200, tables);
+  }
+
+  // DM asks the worker's schema tracker; dm reads the upstream's tables and
+  // applies the subtask's block-allow-list and routes (MigrateTargets), so
+  // the answer does not wait for the subtask to run.
+  Result<http::Response> TaskMigrateTargets(const http::Request& req) {
+    const std::string task_name = req.captures.at(1), source_name = req.captures.at(2);
+    auto stored = access_.client->Get(keys::SubTaskConfig(source_name, task_name));
+    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored->has_value()) {
+      return Status(StatusCode::kInvalidArgument, fmt::format("task {} has no subtask for source {}", task_name,
+                                                              source_name),
+                    ErrorCode::kOpenAPITaskSourceNotFound);
+    }
+    DM_ASSIGN_OR_RETURN(config::TaskConfig task,
+                        config::LoadTaskConfigFromString((*stored)->value, "task " + task_name, access_.key));
+    DM_ASSIGN_OR_RETURN(config::SourceConfig source, StoredSource(source_name));
+    DM_ASSIGN_OR_RETURN(std::vector<mysql::Row> rows,
+                        UpstreamRows(source, "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE "
+                                             "TABLE_TYPE = 'BASE TABLE' ORDER BY 1, 2"));
+    std::vector<filter::TableName> upstream;
+    for (const mysql::Row& row : rows) upstream.push_back({row.at(0).value_or(""), row.at(1).value_or("")});
+    DM_ASSIGN_OR_RETURN(std::vector<MigrateTarget> targets,
+                        MigrateTargets(task, source_name, upstream, req.QueryParam("schema_pattern"),
+                                       req.QueryParam("table_pattern")));
+    return JsonResponse(200, MigrateTargetsToOpenApi(targets));
+  }
+
+  Result<http::Response> GetClusterInfo(const http::Request&) {
+    DM_ASSIGN_OR_RETURN(uint64_t id, ClusterId());
+    Json info = {{"cluster_id", id}};
+    auto stored = access_.client->Get(keys::ClusterTopology());
+    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (stored->has_value()) {
+      Json topology = Json::parse((*stored)->value, nullptr, /*allow_exceptions=*/false);
+      if (!topology.is_object()) {
+        return Status(StatusCode::kInternal,
+                      fmt::format("{} does not hold a JSON object", keys::ClusterTopology()),
+                      ErrorCode::kOpenAPICommonError);
+      }
+      info["topology"] = std::move(topology);
+    }
+    return JsonResponse(200, info);
+  }
+
+  // As DM: the topology replaces the stored one as a whole.
+  Result<http::Response> UpdateClusterInfo(const http::Request& req) {
+    DM_ASSIGN_OR_RETURN(Json topology, ParseClusterTopology(req.body));
+    DM_ASSIGN_OR_RETURN(uint64_t id, ClusterId());
+    auto put = access_.client->Put(keys::ClusterTopology(), topology.dump());
+    if (!put.ok()) return Status(StatusCode::kUnavailable, put.status().message(), ErrorCode::kOpenAPICommonError);
+    return JsonResponse(200, Json{{"cluster_id", id}, {"topology", std::move(topology)}});
   }
 
   // DM's start and stop of an existing task are dm's resume and pause: the
@@ -263,6 +449,45 @@ class Handlers {
   Result<http::Response> OfflineWorker(const http::Request& req) { return OfflineMember("worker", req.captures.at(1)); }
 
  private:
+  Result<ClusterView> ReadView() const {
+    auto view = ReadClusterView(*access_.client);
+    if (!view.ok()) return Status(StatusCode::kUnavailable, view.status().message(), ErrorCode::kOpenAPICommonError);
+    return view;
+  }
+
+  // The source's stored config with its password, to connect to its upstream.
+  Result<config::SourceConfig> StoredSource(const std::string& name) const {
+    auto stored = access_.client->Get(keys::SourceConfig(name));
+    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored->has_value()) {
+      return Status(StatusCode::kInvalidArgument, fmt::format("source config with ID {} does not exist", name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    return config::LoadSourceConfigFromString((*stored)->value, "source " + name, access_.key);
+  }
+
+  // As DM's initClusterID: the id stored under /dm-cluster/id, made on first
+  // use from the time (high 32 bits) and a random number (low 32 bits).
+  Result<uint64_t> ClusterId() const {
+    std::random_device random;
+    const uint64_t made = (static_cast<uint64_t>(std::time(nullptr)) << 32) | random();
+    std::string bytes(8, '\0');
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((made >> (56 - 8 * i)) & 0xff);
+    // Only the first master to get here stores its id; every one reads back the stored one.
+    auto txn = access_.client->Txn({etcd::Compare::Missing(keys::ClusterId())},
+                                   {etcd::Op::Put(keys::ClusterId(), bytes)}, {});
+    if (!txn.ok()) return Status(StatusCode::kUnavailable, txn.status().message(), ErrorCode::kOpenAPICommonError);
+    auto stored = access_.client->Get(keys::ClusterId());
+    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored->has_value() || (*stored)->value.size() != 8) {
+      return Status(StatusCode::kInternal, fmt::format("{} does not hold an 8-byte cluster id", keys::ClusterId()),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    uint64_t id = 0;
+    for (unsigned char c : (*stored)->value) id = (id << 8) | c;
+    return id;
+  }
+
   Result<http::Response> OfflineMember(const char* type, const std::string& name) const {
     DM_RETURN_IF_ERROR(Call(api_.offline_member, "DELETE", {}, {type, name}).status());
     return EmptyResponse(204);
@@ -345,12 +570,13 @@ class Handlers {
   }
 
   ControlApi api_;
+  ClusterAccess access_;
 };
 
 }  // namespace
 
-void Register(http::Server& server, ControlApi api) {
-  auto handlers = std::make_shared<Handlers>(api);
+void Register(http::Server& server, ControlApi api, ClusterAccess access) {
+  auto handlers = std::make_shared<Handlers>(api, std::move(access));
   auto route = [&](const char* method, const char* pattern,
                    Result<http::Response> (Handlers::*fn)(const http::Request&)) {
     http::Handler local = [handlers, fn](const http::Request& req) {
@@ -367,13 +593,20 @@ void Register(http::Server& server, ControlApi api) {
   route("DELETE", "/api/v1/sources/([^/]+)", &Handlers::DeleteSource);
   route("GET", "/api/v1/sources/([^/]+)/status", &Handlers::SourceStatus);
   route("POST", "/api/v1/sources/([^/]+)/transfer", &Handlers::TransferSource);
+  route("GET", "/api/v1/sources/([^/]+)/schemas", &Handlers::SourceSchemas);
+  route("GET", "/api/v1/sources/([^/]+)/schemas/([^/]+)", &Handlers::SourceTables);
   route("POST", "/api/v1/tasks", &Handlers::CreateTask);
   route("GET", "/api/v1/tasks", &Handlers::ListTasks);
+  route("POST", "/api/v1/tasks/converters", &Handlers::ConvertTask);
   route("GET", "/api/v1/tasks/([^/]+)", &Handlers::GetTask);
+  route("PUT", "/api/v1/tasks/([^/]+)", &Handlers::UpdateTask);
   route("DELETE", "/api/v1/tasks/([^/]+)", &Handlers::DeleteTask);
   route("GET", "/api/v1/tasks/([^/]+)/status", &Handlers::TaskStatus);
   route("POST", "/api/v1/tasks/([^/]+)/start", &Handlers::StartTask);
   route("POST", "/api/v1/tasks/([^/]+)/stop", &Handlers::StopTask);
+  route("GET", "/api/v1/tasks/([^/]+)/sources/([^/]+)/migrate_targets", &Handlers::TaskMigrateTargets);
+  route("GET", "/api/v1/cluster/info", &Handlers::GetClusterInfo);
+  route("PUT", "/api/v1/cluster/info", &Handlers::UpdateClusterInfo);
   route("GET", "/api/v1/cluster/masters", &Handlers::ClusterMasters);
   route("GET", "/api/v1/cluster/workers", &Handlers::ClusterWorkers);
   route("DELETE", "/api/v1/cluster/masters/([^/]+)", &Handlers::OfflineMaster);

@@ -7,6 +7,9 @@
 #include <map>
 #include <set>
 #include <span>
+#include <tuple>
+
+#include <yaml-cpp/yaml.h>
 
 namespace dm::master::openapi {
 namespace {
@@ -271,6 +274,29 @@ constexpr FieldSpec kCreateTaskRequest[] = {
     {"source_name_list", Kind::kStringList, false, nullptr},
     {"remove_meta", Kind::kBool, false, nullptr},
 };
+constexpr FieldSpec kUpdateTaskRequest[] = {
+    {"task", Kind::kObject, true, nullptr},
+};
+constexpr FieldSpec kConvertTaskRequest[] = {
+    {"task", Kind::kObject, false, nullptr},
+    {"task_config_file", Kind::kString, false, nullptr},
+};
+constexpr FieldSpec kClusterTopology[] = {
+    {"master_topology_list", Kind::kArray, false, nullptr},
+    {"worker_topology_list", Kind::kArray, false, nullptr},
+    {"grafana_topology", Kind::kObject, false, nullptr},
+    {"prometheus_topology", Kind::kObject, false, nullptr},
+    {"alert_manager_topology", Kind::kObject, false, nullptr},
+};
+constexpr FieldSpec kNodeTopology[] = {
+    {"name", Kind::kString, true, nullptr},
+    {"host", Kind::kString, true, nullptr},
+    {"port", Kind::kInteger, true, nullptr},
+};
+constexpr FieldSpec kServiceTopology[] = {
+    {"host", Kind::kString, true, nullptr},
+    {"port", Kind::kInteger, true, nullptr},
+};
 constexpr FieldSpec kStartTaskRequest[] = {
     {"source_name_list", Kind::kStringList, false, nullptr},
     {"remove_meta", Kind::kBool, false, nullptr},
@@ -299,16 +325,59 @@ Result<SourceRequest> ParseSourceRequest(std::string_view body, bool create) {
   return out;
 }
 
-Result<CreateTaskRequest> ParseCreateTaskRequest(std::string_view body) {
+Result<CreateTaskRequest> ParseTaskRequest(std::string_view body, bool create) {
   DM_ASSIGN_OR_RETURN(Json doc, ParseBody(body));
   Json unused;
-  DM_RETURN_IF_ERROR(MapFields(doc, "request", kCreateTaskRequest, unused));
+  if (create) {
+    DM_RETURN_IF_ERROR(MapFields(doc, "request", kCreateTaskRequest, unused));
+  } else {
+    DM_RETURN_IF_ERROR(MapFields(doc, "request", kUpdateTaskRequest, unused));
+  }
   CreateTaskRequest out;
   DM_ASSIGN_OR_RETURN(out.task_file, TaskFileFromOpenApi(doc["task"], "task"));
   out.task_name = doc["task"]["name"].get<std::string>();
   out.source_name_list = StringsOf(Member(doc, "source_name_list"));
   out.remove_meta = Member(doc, "remove_meta").is_boolean() && doc["remove_meta"].get<bool>();
   return out;
+}
+
+Result<ConvertTaskRequest> ParseConvertTaskRequest(std::string_view body) {
+  DM_ASSIGN_OR_RETURN(Json doc, ParseBody(body));
+  Json unused;
+  DM_RETURN_IF_ERROR(MapFields(doc, "request", kConvertTaskRequest, unused));
+  const Json& task = Member(doc, "task");
+  const Json& file = Member(doc, "task_config_file");
+  if (task.is_null() == file.is_null()) {
+    return Status(StatusCode::kInvalidArgument,
+                  "request: give exactly one of task (converted to a task file) and task_config_file (converted to "
+                  "a task)",
+                  ErrorCode::kOpenAPICommonError);
+  }
+  ConvertTaskRequest out;
+  if (!task.is_null()) {
+    DM_ASSIGN_OR_RETURN(out.task_file, TaskFileFromOpenApi(task, "task"));
+  } else {
+    out.task_config_file = file.get<std::string>();
+  }
+  return out;
+}
+
+Result<Json> ParseClusterTopology(std::string_view body) {
+  DM_ASSIGN_OR_RETURN(Json doc, ParseBody(body));
+  Json unused;
+  DM_RETURN_IF_ERROR(MapFields(doc, "topology", kClusterTopology, unused));
+  for (const char* list : {"master_topology_list", "worker_topology_list"}) {
+    const Json& nodes = Member(doc, list);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      DM_RETURN_IF_ERROR(MapFields(nodes[i], fmt::format("topology.{}[{}]", list, i), kNodeTopology, unused));
+    }
+  }
+  for (const char* service : {"grafana_topology", "prometheus_topology", "alert_manager_topology"}) {
+    if (const Json& v = Member(doc, service); !v.is_null()) {
+      DM_RETURN_IF_ERROR(MapFields(v, fmt::format("topology.{}", service), kServiceTopology, unused));
+    }
+  }
+  return doc;
 }
 
 Result<TaskStageRequest> ParseTaskStageRequest(std::string_view body, bool start) {
@@ -567,6 +636,129 @@ Json TaskToOpenApi(const config::TaskConfig& task) {
   source_config["source_conf"] = std::move(source_conf);
   out["source_config"] = std::move(source_config);
   if (!task.ignore_checking_items.empty()) out["ignore_checking_items"] = task.ignore_checking_items;
+  return out;
+}
+
+Result<Json> ConverterResponse(const config::TaskConfig& task) {
+  Json object = TaskToOpenApi(task);
+  DM_ASSIGN_OR_RETURN(std::string file, TaskFileFromOpenApi(object, "task"));
+  std::string yaml;
+  try {
+    // The file is JSON text; DM's converter answers YAML in block style.
+    YAML::Node root = YAML::Load(file);
+    std::vector<YAML::Node> stack = {root};
+    while (!stack.empty()) {
+      YAML::Node node = stack.back();
+      stack.pop_back();
+      node.SetStyle(YAML::EmitterStyle::Block);
+      if (node.IsMap()) {
+        for (auto it = node.begin(); it != node.end(); ++it) stack.push_back(it->second);
+      } else if (node.IsSequence()) {
+        for (auto it = node.begin(); it != node.end(); ++it) stack.push_back(*it);
+      }
+    }
+    YAML::Emitter out;
+    out << root;
+    yaml = std::string(out.c_str()) + "\n";
+  } catch (const YAML::Exception& e) {
+    return Status(StatusCode::kInternal, fmt::format("task {}: cannot write its task file as YAML: {}", task.name, e.what()),
+                  ErrorCode::kOpenAPICommonError);
+  }
+  return Json{{"task", std::move(object)}, {"task_config_file", std::move(yaml)}};
+}
+
+Status CheckTaskUpdate(const config::TaskConfig& current, const config::TaskConfig& updated) {
+  std::set<std::string> current_sources, updated_sources;
+  for (const config::MySQLInstance& i : current.mysql_instances) current_sources.insert(i.source_id);
+  for (const config::MySQLInstance& i : updated.mysql_instances) updated_sources.insert(i.source_id);
+  if (current_sources != updated_sources) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("task.source_config.source_conf: the sources [{}] differ from the task's [{}]; an update "
+                              "keeps the sources (delete the task and create it to change them)",
+                              fmt::join(updated_sources, " "), fmt::join(current_sources, " ")),
+                  ErrorCode::kOpenAPICommonError);
+  }
+  if (current.target_database.password != updated.target_database.password) {
+    return Status(StatusCode::kInvalidArgument, "task.target_config.password: cannot be updated",
+                  ErrorCode::kOpenAPICommonError);
+  }
+  // The rest is compared as the Task object shows it, without what DM lets
+  // an update change.
+  Json before = TaskToOpenApi(current), after = TaskToOpenApi(updated);
+  for (Json* object : {&before, &after}) {
+    object->erase("table_migrate_rule");
+    object->erase("binlog_filter_rule");
+    (*object)["source_config"].erase("incr_migrate_conf");
+    // Sources compare above; their order in the file does not matter.
+    (*object)["source_config"].erase("source_conf");
+  }
+  const Json diff = Json::diff(before, after);
+  if (diff.empty()) return Status::OK();
+  std::string path = diff[0].value("path", "");
+  std::replace(path.begin(), path.end(), '/', '.');
+  return Status(StatusCode::kInvalidArgument,
+                fmt::format("task{}: cannot be updated; as DM, an update of a stopped task changes only "
+                            "table_migrate_rule, binlog_filter_rule and source_config.incr_migrate_conf",
+                            path),
+                ErrorCode::kOpenAPICommonError);
+}
+
+Result<std::vector<MigrateTarget>> MigrateTargets(const config::TaskConfig& task, const std::string& source_id,
+                                                  const std::vector<filter::TableName>& upstream,
+                                                  std::string_view schema_pattern, std::string_view table_pattern) {
+  auto instance = std::find_if(task.mysql_instances.begin(), task.mysql_instances.end(),
+                               [&](const config::MySQLInstance& i) { return i.source_id == source_id; });
+  if (instance == task.mysql_instances.end()) {
+    return Status(StatusCode::kInvalidArgument, fmt::format("task {} has no source {}", task.name, source_id),
+                  ErrorCode::kOpenAPITaskSourceNotFound);
+  }
+  filter::BlockAllowList allow;
+  if (!instance->block_allow_list.empty()) {
+    DM_ASSIGN_OR_RETURN(allow, filter::BlockAllowList::Create(task.block_allow_list.at(instance->block_allow_list),
+                                                              task.case_sensitive));
+  }
+  std::vector<config::RouteRule> rules;
+  for (const std::string& name : instance->route_rules) rules.push_back(task.routes.at(name));
+  DM_ASSIGN_OR_RETURN(filter::TableRouter router, filter::TableRouter::Create(rules, task.case_sensitive));
+  std::optional<filter::GoRegex> schema_re, table_re;
+  for (auto [pattern, re, name] : {std::tuple{schema_pattern, &schema_re, "schema_pattern"},
+                                   std::tuple{table_pattern, &table_re, "table_pattern"}}) {
+    if (pattern.empty()) continue;
+    auto compiled = filter::GoRegex::Compile(pattern);
+    if (!compiled.ok()) {
+      return Status(StatusCode::kInvalidArgument, fmt::format("{}: {}", name, compiled.status().message()),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    *re = std::move(*compiled);
+  }
+  std::vector<MigrateTarget> out;
+  for (const filter::TableName& table : upstream) {
+    if (filter::BlockAllowList::IsSystemSchema(table.schema)) continue;
+    if (!allow.Match(table.schema, table.table)) continue;
+    if (schema_re && !schema_re->Search(table.schema)) continue;
+    if (table_re && !table_re->Search(table.table)) continue;
+    auto target = router.Route(table.schema, table.table);
+    if (!target.ok()) {
+      return Status(target.status().code(),
+                    fmt::format("table {}.{}: {}", table.schema, table.table, target.status().message()),
+                    target.status().error_code());
+    }
+    out.push_back({table, std::move(*target)});
+  }
+  return out;
+}
+
+Json MigrateTargetsToOpenApi(const std::vector<MigrateTarget>& targets) {
+  Json data = Json::array();
+  for (const MigrateTarget& t : targets) {
+    data.push_back({{"source_schema", t.source.schema},
+                    {"source_table", t.source.table},
+                    {"target_schema", t.target.schema},
+                    {"target_table", t.target.table}});
+  }
+  Json out;
+  out["total"] = data.size();
+  out["data"] = std::move(data);
   return out;
 }
 

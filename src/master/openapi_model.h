@@ -10,6 +10,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "common/status.h"
 #include "config/source_config.h"
 #include "config/task_config.h"
+#include "filter/table_router.h"
 
 namespace dm::master::openapi {
 
@@ -38,14 +40,29 @@ struct SourceRequest {
 Result<SourceRequest> ParseSourceRequest(std::string_view body, bool create);
 
 // POST /api/v1/tasks: `{task: Task, source_name_list?, remove_meta?}` (the
-// last two as DM v5.3-v5.4, which created and started a task in one call).
+// last two as DM v5.3-v5.4, which created and started a task in one call);
+// PUT /api/v1/tasks/{name}: `{task: Task}` only (`create` says which).
 struct CreateTaskRequest {
   std::string task_name;
   std::string task_file;                      // TaskFileFromOpenApi of `task`
   std::vector<std::string> source_name_list;  // empty: every source of the task
   bool remove_meta = false;
 };
-Result<CreateTaskRequest> ParseCreateTaskRequest(std::string_view body);
+Result<CreateTaskRequest> ParseTaskRequest(std::string_view body, bool create);
+
+// POST /api/v1/tasks/converters: `{task?: Task, task_config_file?: string}`,
+// exactly one of them (DM takes either; dm refuses both at once, which would
+// leave one of them unused).
+struct ConvertTaskRequest {
+  std::optional<std::string> task_file;  // TaskFileFromOpenApi of `task`
+  std::optional<std::string> task_config_file;
+};
+Result<ConvertTaskRequest> ParseConvertTaskRequest(std::string_view body);
+
+// PUT /api/v1/cluster/info: DM's `ClusterTopology` (master and worker
+// lists of {name, host, port}; grafana, prometheus and alert manager
+// {host, port}), checked field by field and returned as given.
+Result<Json> ParseClusterTopology(std::string_view body);
 
 // POST /api/v1/tasks/{name}/start and .../stop: `{source_name_list?}`, and
 // for start `remove_meta?` (`start` says whether it may be given).
@@ -83,6 +100,43 @@ Result<std::string> TaskFileFromOpenApi(const Json& task, const std::string& pat
 // filters and per-instance unit settings other than the first instance's
 // are not shown). The target password is hidden.
 Json TaskToOpenApi(const config::TaskConfig& task);
+
+// DM's `ConverterTaskResponse` for a task config: `task` (TaskToOpenApi) and
+// `task_config_file`, the task file that object maps to (TaskFileFromOpenApi)
+// as block YAML. Both directions of the converter answer through this, so a
+// YAML file and its Task object always convert to the same pair. The
+// password is "******" in both, as in every answer.
+Result<Json> ConverterResponse(const config::TaskConfig& task);
+
+// As DM's update of a stopped task (its workers' CheckCanUpdateCfg): only the
+// table migrate rules (block-allow-list and routes), the binlog filter rules
+// and the incremental settings (`incr_migrate_conf`) may change; the task
+// must keep the same sources and target password. `current` is one stored
+// subtask's task file, `updated` the new one. InvalidArgument naming the
+// first field of the Task object that differs.
+Status CheckTaskUpdate(const config::TaskConfig& current, const config::TaskConfig& updated);
+
+// One upstream table the task migrates and where it goes (DM's
+// `TaskMigrateTarget`).
+struct MigrateTarget {
+  filter::TableName source;
+  filter::TableName target;
+};
+
+// The tables of `upstream` that the task's instance for `source_id` migrates
+// (its block-allow-list; system schemas never), each with its routed target,
+// in the order given. `schema_pattern` and `table_pattern`, when not empty,
+// keep only the source schemas and tables they match: Go regular
+// expressions searched anywhere in the name, as DM's migrate_targets query.
+// InvalidArgument when the task has no such instance or a pattern does not
+// compile; a route error (two rules matching) names the table.
+Result<std::vector<MigrateTarget>> MigrateTargets(const config::TaskConfig& task, const std::string& source_id,
+                                                  const std::vector<filter::TableName>& upstream,
+                                                  std::string_view schema_pattern, std::string_view table_pattern);
+
+// DM's `GetTaskMigrateTargetsResponse`: `{total, data: [{source_schema,
+// source_table, target_schema, target_table}]}`.
+Json MigrateTargetsToOpenApi(const std::vector<MigrateTarget>& targets);
 
 // One `sources[]` entry of dm's query-status answer (DM's
 // QueryStatusResponse JSON) -> DM's `SubTaskStatus` object of `task`. An

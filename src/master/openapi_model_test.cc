@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "common/encrypt.h"
 
 namespace dm::master::openapi {
@@ -217,20 +219,28 @@ TEST(OpenApiModelTest, SourceRefusesUnknownFieldsAndDisabledSources) {
 }
 
 TEST(OpenApiModelTest, RequestBodiesAreCheckedLikeObjects) {
-  auto create = ParseCreateTaskRequest(Json{{"task", SampleTask()}, {"source_name_list", {"mysql-01"}}}.dump());
+  auto create =
+      ParseTaskRequest(Json{{"task", SampleTask()}, {"source_name_list", {"mysql-01"}}}.dump(), /*create=*/true);
   ASSERT_TRUE(create.ok()) << create.status().ToString();
   EXPECT_EQ(create->task_name, "task-1");
   EXPECT_EQ(create->source_name_list, std::vector<std::string>{"mysql-01"});
   EXPECT_FALSE(create->remove_meta);
 
-  EXPECT_NE(ParseCreateTaskRequest(Json{{"task", SampleTask()}, {"start_time", "x"}}.dump())
+  EXPECT_NE(ParseTaskRequest(Json{{"task", SampleTask()}, {"start_time", "x"}}.dump(), /*create=*/true)
                 .status()
                 .message()
                 .find("request.start_time: unknown field"),
             std::string::npos);
-  EXPECT_NE(ParseCreateTaskRequest("[1]").status().message().find("the request body: must be an object"),
+  EXPECT_NE(ParseTaskRequest("[1]", /*create=*/true).status().message().find("the request body: must be an object"),
             std::string::npos);
-  EXPECT_NE(ParseCreateTaskRequest("{").status().message().find("not valid JSON"), std::string::npos);
+  EXPECT_NE(ParseTaskRequest("{", /*create=*/true).status().message().find("not valid JSON"), std::string::npos);
+  // An update takes the task only: it is neither started nor its meta removed.
+  ASSERT_TRUE(ParseTaskRequest(Json{{"task", SampleTask()}}.dump(), /*create=*/false).ok());
+  EXPECT_NE(ParseTaskRequest(Json{{"task", SampleTask()}, {"remove_meta", true}}.dump(), /*create=*/false)
+                .status()
+                .message()
+                .find("request.remove_meta: unknown field"),
+            std::string::npos);
 
   auto start = ParseTaskStageRequest(R"({"remove_meta": true})", /*start=*/true);
   ASSERT_TRUE(start.ok());
@@ -283,6 +293,145 @@ TEST(OpenApiModelTest, SubTaskStatusMapsQueryStatusEntry) {
   const Json waiting = SubTaskStatusToOpenApi("task-1", unbound);
   EXPECT_EQ(waiting["source_name"], "mysql-02");
   EXPECT_EQ(waiting["error_msg"], "source mysql-02 is not bound");
+}
+
+TEST(OpenApiModelTest, ConverterAnswersTheSameObjectAndFileBothWays) {
+  auto file = TaskFileFromOpenApi(SampleTask(), "task");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto task = Load(*file);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  auto answer = ConverterResponse(*task);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ((*answer)["task"], TaskToOpenApi(*task));
+  EXPECT_EQ((*answer)["task"]["target_config"]["password"], kHiddenPassword);
+  const std::string yaml = (*answer)["task_config_file"].get<std::string>();
+  EXPECT_EQ(yaml.find('{'), std::string::npos) << "not block YAML:\n" << yaml;
+  EXPECT_EQ(yaml.find("secret"), std::string::npos) << yaml;
+
+  // The YAML file converts back to the same object and file.
+  auto from_yaml = Load(yaml);
+  ASSERT_TRUE(from_yaml.ok()) << from_yaml.status().ToString() << "\n" << yaml;
+  EXPECT_EQ(from_yaml->routes.size(), 1u);
+  EXPECT_EQ(from_yaml->mysql_instances[0].meta->binlog_pos, 1234u);
+  auto again = ConverterResponse(*from_yaml);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *answer);
+}
+
+TEST(OpenApiModelTest, ConverterRequestTakesExactlyOneInput) {
+  auto object = ParseConvertTaskRequest(Json{{"task", SampleTask()}}.dump());
+  ASSERT_TRUE(object.ok()) << object.status().ToString();
+  EXPECT_TRUE(object->task_file.has_value());
+  EXPECT_FALSE(object->task_config_file.has_value());
+  auto file = ParseConvertTaskRequest(R"({"task_config_file": "name: t"})");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->task_config_file, "name: t");
+  EXPECT_NE(ParseConvertTaskRequest("{}").status().message().find("exactly one of task"), std::string::npos);
+  EXPECT_NE(ParseConvertTaskRequest(Json{{"task", SampleTask()}, {"task_config_file", "x"}}.dump())
+                .status()
+                .message()
+                .find("exactly one of task"),
+            std::string::npos);
+  Json bad = SampleTask();
+  bad["meta"] = 1;
+  EXPECT_NE(ParseConvertTaskRequest(Json{{"task", bad}}.dump()).status().message().find("task.meta: unknown field"),
+            std::string::npos);
+}
+
+TEST(OpenApiModelTest, ClusterTopologyIsCheckedFieldByField) {
+  const std::string body = R"({"master_topology_list": [{"name": "m1", "host": "10.0.0.1", "port": 8261}],
+    "worker_topology_list": [{"name": "w1", "host": "10.0.0.2", "port": 8262}],
+    "grafana_topology": {"host": "10.0.0.3", "port": 3000}})";
+  auto topology = ParseClusterTopology(body);
+  ASSERT_TRUE(topology.ok()) << topology.status().ToString();
+  EXPECT_EQ(*topology, Json::parse(body));
+  EXPECT_NE(ParseClusterTopology(R"({"master_topology_list": [{"name": "m1", "host": "h"}]})")
+                .status()
+                .message()
+                .find("topology.master_topology_list[0].port: required field is missing"),
+            std::string::npos);
+  EXPECT_NE(ParseClusterTopology(R"({"prometheus_topology": {"host": "h", "port": "9090"}})")
+                .status()
+                .message()
+                .find("topology.prometheus_topology.port: must be an integer"),
+            std::string::npos);
+  EXPECT_NE(ParseClusterTopology(R"({"grafana": {}})").status().message().find("topology.grafana: unknown field"),
+            std::string::npos);
+}
+
+// The sample task with `change` applied to its object, loaded.
+config::TaskConfig SampleWith(const std::function<void(Json&)>& change) {
+  Json object = SampleTask();
+  change(object);
+  auto file = TaskFileFromOpenApi(object, "task");
+  EXPECT_TRUE(file.ok()) << file.status().ToString();
+  auto task = Load(*file);
+  EXPECT_TRUE(task.ok()) << task.status().ToString();
+  return *task;
+}
+
+TEST(OpenApiModelTest, UpdateChangesOnlyRulesAndIncrementalSettings) {
+  const config::TaskConfig current = SampleWith([](Json&) {});
+  EXPECT_TRUE(CheckTaskUpdate(current, current).ok());
+  EXPECT_TRUE(CheckTaskUpdate(current, SampleWith([](Json& t) {
+                                t["table_migrate_rule"][0]["target"] = {{"schema", "other"}};
+                                t["table_migrate_rule"][1]["source"]["table"] = "orders";
+                                t["binlog_filter_rule"]["no-drop"]["ignore_sql"] = {"^TRUNCATE"};
+                                t["source_config"]["incr_migrate_conf"]["repl_batch"] = 10;
+                              }))
+                  .ok());
+
+  auto refused = [&](const std::function<void(Json&)>& change) {
+    return CheckTaskUpdate(current, SampleWith(change)).message();
+  };
+  EXPECT_NE(refused([](Json& t) { t["meta_schema"] = "other_meta"; }).find("task.meta_schema: cannot be updated"),
+            std::string::npos);
+  EXPECT_NE(refused([](Json& t) { t["source_config"]["full_migrate_conf"]["import_threads"] = 9; })
+                .find("task.source_config.full_migrate_conf.import_threads: cannot be updated"),
+            std::string::npos);
+  EXPECT_NE(refused([](Json& t) { t["target_config"]["password"] = "other"; })
+                .find("task.target_config.password: cannot be updated"),
+            std::string::npos);
+  EXPECT_NE(refused([](Json& t) {
+              t["source_config"]["source_conf"].erase(1);
+              t["table_migrate_rule"].erase(1);
+            }).find("an update keeps the sources"),
+            std::string::npos);
+}
+
+TEST(OpenApiModelTest, MigrateTargetsAreTheAllowedUpstreamTablesRouted) {
+  const config::TaskConfig task = SampleWith([](Json&) {});
+  const std::vector<filter::TableName> upstream = {
+      {"db_1", "t_1"}, {"db_1", "t_2"}, {"db_1", "other"}, {"db_2", "t_9"},
+      {"mysql", "user"}, {"shop", "orders"}, {"unrelated", "t_1"}};
+  auto targets = MigrateTargets(task, "mysql-01", upstream, "", "");
+  ASSERT_TRUE(targets.ok()) << targets.status().ToString();
+  const Json answer = MigrateTargetsToOpenApi(*targets);
+  EXPECT_EQ(answer, Json::parse(R"({"total": 3, "data": [
+    {"source_schema": "db_1", "source_table": "t_1", "target_schema": "db", "target_table": "t"},
+    {"source_schema": "db_1", "source_table": "t_2", "target_schema": "db", "target_table": "t"},
+    {"source_schema": "db_2", "source_table": "t_9", "target_schema": "db", "target_table": "t"}]})"));
+
+  // No route: the table keeps its name.
+  auto shop = MigrateTargets(task, "mysql-02", upstream, "", "");
+  ASSERT_TRUE(shop.ok());
+  ASSERT_EQ(shop->size(), 1u);
+  EXPECT_EQ((*shop)[0].target, (filter::TableName{"shop", "orders"}));
+
+  // The query patterns are Go regexps searched in the source names.
+  auto filtered = MigrateTargets(task, "mysql-01", upstream, "_2$", "");
+  ASSERT_TRUE(filtered.ok());
+  ASSERT_EQ(filtered->size(), 1u);
+  EXPECT_EQ((*filtered)[0].source, (filter::TableName{"db_2", "t_9"}));
+  filtered = MigrateTargets(task, "mysql-01", upstream, "", "2");
+  ASSERT_TRUE(filtered.ok());
+  ASSERT_EQ(filtered->size(), 1u);
+  EXPECT_EQ((*filtered)[0].source, (filter::TableName{"db_1", "t_2"}));
+
+  EXPECT_NE(MigrateTargets(task, "mysql-01", upstream, "(", "").status().message().find("schema_pattern"),
+            std::string::npos);
+  EXPECT_NE(MigrateTargets(task, "mysql-03", upstream, "", "").status().message().find("has no source mysql-03"),
+            std::string::npos);
 }
 
 }  // namespace
