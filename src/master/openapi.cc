@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 #include <memory>
 #include <random>
 
@@ -68,6 +69,11 @@ Json ListResponse(Json data) {
   out["total"] = data.size();
   out["data"] = std::move(data);
   return out;
+}
+
+// A failed etcd call as the OpenAPI reports it: 503, retry later.
+Status EtcdFailure(const Status& s) {
+  return Status(StatusCode::kUnavailable, s.message(), ErrorCode::kOpenAPICommonError);
 }
 
 // Runs `sql` on the upstream of `source`. A failure to connect or query
@@ -284,7 +290,7 @@ class Handlers {
       writes.push_back(etcd::Op::Put(keys::SubTaskConfig(s->source, name), request.task_file));
     }
     auto txn = access_.client->Txn(unchanged, writes, {});
-    if (!txn.ok()) return Status(StatusCode::kUnavailable, txn.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!txn.ok()) return EtcdFailure(txn.status());
     if (!txn->succeeded) {
       return Status(StatusCode::kAborted, fmt::format("task {} changed during the update; retry", name),
                     ErrorCode::kOpenAPICommonError);
@@ -343,7 +349,7 @@ class Handlers {
   Result<http::Response> TaskMigrateTargets(const http::Request& req) {
     const std::string task_name = req.captures.at(1), source_name = req.captures.at(2);
     auto stored = access_.client->Get(keys::SubTaskConfig(source_name, task_name));
-    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored.ok()) return EtcdFailure(stored.status());
     if (!stored->has_value()) {
       return Status(StatusCode::kInvalidArgument, fmt::format("task {} has no subtask for source {}", task_name,
                                                               source_name),
@@ -367,7 +373,7 @@ class Handlers {
     DM_ASSIGN_OR_RETURN(uint64_t id, ClusterId());
     Json info = {{"cluster_id", id}};
     auto stored = access_.client->Get(keys::ClusterTopology());
-    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored.ok()) return EtcdFailure(stored.status());
     if (stored->has_value()) {
       Json topology = Json::parse((*stored)->value, nullptr, /*allow_exceptions=*/false);
       if (!topology.is_object()) {
@@ -385,7 +391,7 @@ class Handlers {
     DM_ASSIGN_OR_RETURN(Json topology, ParseClusterTopology(req.body));
     DM_ASSIGN_OR_RETURN(uint64_t id, ClusterId());
     auto put = access_.client->Put(keys::ClusterTopology(), topology.dump());
-    if (!put.ok()) return Status(StatusCode::kUnavailable, put.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!put.ok()) return EtcdFailure(put.status());
     return JsonResponse(200, Json{{"cluster_id", id}, {"topology", std::move(topology)}});
   }
 
@@ -451,14 +457,14 @@ class Handlers {
  private:
   Result<ClusterView> ReadView() const {
     auto view = ReadClusterView(*access_.client);
-    if (!view.ok()) return Status(StatusCode::kUnavailable, view.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!view.ok()) return EtcdFailure(view.status());
     return view;
   }
 
   // The source's stored config with its password, to connect to its upstream.
   Result<config::SourceConfig> StoredSource(const std::string& name) const {
     auto stored = access_.client->Get(keys::SourceConfig(name));
-    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored.ok()) return EtcdFailure(stored.status());
     if (!stored->has_value()) {
       return Status(StatusCode::kInvalidArgument, fmt::format("source config with ID {} does not exist", name),
                     ErrorCode::kOpenAPICommonError);
@@ -476,9 +482,9 @@ class Handlers {
     // Only the first master to get here stores its id; every one reads back the stored one.
     auto txn = access_.client->Txn({etcd::Compare::Missing(keys::ClusterId())},
                                    {etcd::Op::Put(keys::ClusterId(), bytes)}, {});
-    if (!txn.ok()) return Status(StatusCode::kUnavailable, txn.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!txn.ok()) return EtcdFailure(txn.status());
     auto stored = access_.client->Get(keys::ClusterId());
-    if (!stored.ok()) return Status(StatusCode::kUnavailable, stored.status().message(), ErrorCode::kOpenAPICommonError);
+    if (!stored.ok()) return EtcdFailure(stored.status());
     if (!stored->has_value() || (*stored)->value.size() != 8) {
       return Status(StatusCode::kInternal, fmt::format("{} does not hold an 8-byte cluster id", keys::ClusterId()),
                     ErrorCode::kOpenAPICommonError);

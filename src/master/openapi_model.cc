@@ -661,7 +661,8 @@ Result<Json> ConverterResponse(const config::TaskConfig& task) {
     out << root;
     yaml = std::string(out.c_str()) + "\n";
   } catch (const YAML::Exception& e) {
-    return Status(StatusCode::kInternal, fmt::format("task {}: cannot write its task file as YAML: {}", task.name, e.what()),
+    return Status(StatusCode::kInternal,
+                  fmt::format("task {}: cannot write its task file as YAML: {}", task.name, e.what()),
                   ErrorCode::kOpenAPICommonError);
   }
   return Json{{"task", std::move(object)}, {"task_config_file", std::move(yaml)}};

@@ -3,7 +3,9 @@
 # `openapi = true` (every change is sent to the follower, which forwards it
 # to the leader), one dm-worker, one source on the shared upstream. A task
 # made from DM's OpenAPI task object dumps, loads and syncs (dm-diff checks
-# the target row by row), is stopped and started, listed, and deleted; bad
+# the target row by row), is stopped, updated and started, listed, and
+# deleted; the upstream's schemas and tables, the task's migrate targets,
+# the task converter and the cluster info answer from the real cluster; bad
 # requests get DM's error body naming the field.
 source "$(dirname "$0")/../_utils/lib.sh"
 source "$(dirname "$0")/../_utils/cluster.sh"
@@ -145,6 +147,62 @@ wait_for 120 "dump, load and sync" in_sync
 [ "$(sql "$down_port" -e "SHOW TABLES FROM $db")" = t ] || fail "the target has other tables than t"
 pass "task from DM's OpenAPI object: dump, load, sync into the merged table; target equals upstream"
 
+api GET "$follower_port" /api/v1/sources/oa-src/schemas
+expect 200 "index(\"${db}_src\") != null and index(\"mysql\") == null and index(\"information_schema\") == null" \
+  "GET /api/v1/sources/{name}/schemas"
+api GET "$follower_port" "/api/v1/sources/oa-src/schemas/${db}_src"
+expect 200 'sort == ["skipped", "t_1", "t_2"]' "GET /api/v1/sources/{name}/schemas/{schema}"
+api GET "$follower_port" "/api/v1/sources/oa-src/schemas/${db}_nothing"
+expect 400 '.error_code == 49001 and (.error_msg | test("Unknown database"))' "tables of a missing schema"
+api GET "$follower_port" /api/v1/sources/no-such-source/schemas
+expect 400 '.error_msg | test("no-such-source does not exist")' "schemas of a missing source"
+pass "source schemas (system schemas left out) and tables read from the upstream"
+
+api GET "$follower_port" "/api/v1/tasks/$db/sources/oa-src/migrate_targets"
+expect 200 ".total == 2 and ([.data[] | [.source_schema, .source_table, .target_schema, .target_table]] | sort) ==
+  [[\"${db}_src\", \"t_1\", \"$db\", \"t\"], [\"${db}_src\", \"t_2\", \"$db\", \"t\"]]" \
+  "GET migrate_targets"
+api GET "$follower_port" "/api/v1/tasks/$db/sources/oa-src/migrate_targets?table_pattern=_2%24"
+expect 200 '.total == 1 and .data[0].source_table == "t_2"' "migrate_targets with table_pattern"
+api GET "$follower_port" "/api/v1/tasks/$db/sources/oa-src/migrate_targets?schema_pattern=%28"
+expect 400 '.error_msg | test("schema_pattern")' "migrate_targets with a bad pattern"
+api GET "$follower_port" "/api/v1/tasks/$db/sources/other-src/migrate_targets"
+expect 400 '.error_msg | test("no subtask for source other-src")' "migrate_targets of a source not in the task"
+pass "migrate_targets: the upstream tables the block-allow-list keeps, routed to $db.t (skipped is not listed)"
+
+api POST "$follower_port" /api/v1/tasks/converters "$(jq -n --argjson t "$task_json" '{task: $t}')"
+expect 200 ".task.name == \"$db\" and .task.target_config.password == \"******\" and
+  (.task_config_file | test(\"target-table: t\"))" "POST /api/v1/tasks/converters (task)"
+echo "$body" | grep -q -- "$pw" && fail "the converter returned the password: $body"
+converted=$body
+api POST "$follower_port" /api/v1/tasks/converters \
+  "$(echo "$converted" | jq '{task_config_file: .task_config_file}')"
+expect 200 "" "POST /api/v1/tasks/converters (task_config_file)"
+[ "$(echo "$body" | jq -S .)" = "$(echo "$converted" | jq -S .)" ] ||
+  fail "the file did not convert back to the same answer: $body vs $converted"
+api POST "$follower_port" /api/v1/tasks/converters '{}'
+expect 400 '.error_msg | test("exactly one of task")' "converter without input"
+api POST "$follower_port" /api/v1/tasks/converters \
+  "$(echo "$converted" | jq '{task_config_file: (.task_config_file | sub("oa-src"; "gone-src"))}')"
+expect 400 '.error_code == 49002 and (.error_msg | test("gone-src"))' "converter of a task with an unknown source"
+pass "converter: task object to YAML task file and back give the same answer; unknown sources refused"
+
+api GET "$follower_port" /api/v1/cluster/info
+expect 200 '(.cluster_id | type) == "number" and .cluster_id > 0 and (has("topology") | not)' "GET /api/v1/cluster/info"
+cluster_id=$(echo "$body" | jq .cluster_id)
+topology='{"master_topology_list": [{"name": "m0", "host": "127.0.0.1", "port": '"${master_port[0]}"'}],
+  "grafana_topology": {"host": "127.0.0.1", "port": 3000}}'
+api PUT "$follower_port" /api/v1/cluster/info "$topology"
+expect 200 ".cluster_id == $cluster_id and .topology == $topology" "PUT /api/v1/cluster/info"
+api PUT "$follower_port" /api/v1/cluster/info '{"grafana_topology": {"host": "127.0.0.1"}}'
+expect 400 '.error_msg | test("topology.grafana_topology.port: required field is missing")' "PUT of a bad topology"
+api GET "${master_port[0]}" /api/v1/cluster/info
+expect 200 ".cluster_id == $cluster_id and .topology == $topology" "GET /api/v1/cluster/info after PUT"
+pass "cluster info: one cluster id on both masters, topology stored and read back"
+
+api PUT "$follower_port" "/api/v1/tasks/$db" "$(jq -n --argjson t "$task_json" '{task: $t}')"
+expect 400 '.error_msg | test("is running on sources \\[oa-src\\]; stop it first")' "PUT of a running task"
+
 api POST "$follower_port" "/api/v1/tasks/$db/stop"
 expect 200 "" "POST stop"
 paused() {
@@ -154,12 +212,22 @@ paused() {
 wait_for 30 "the task stopped" paused
 sql "$up_port" -D "${db}_src" -e "UPDATE t_1 SET v = 'changed' WHERE id < 100; DELETE FROM t_2 WHERE id > 900;
   INSERT INTO t_2 VALUES (2001, 'new');"
+updated_task=$(echo "$task_json" | jq '.source_config.incr_migrate_conf.repl_batch = 20')
+api PUT "$follower_port" "/api/v1/tasks/$db" "$(jq -n --argjson t "$(echo "$updated_task" | jq '.meta_schema = "x"')" \
+  '{task: $t}')"
+expect 400 '.error_msg | test("task.meta_schema: cannot be updated")' "PUT changing meta_schema"
+api PUT "$follower_port" "/api/v1/tasks/other" "$(jq -n --argjson t "$updated_task" '{task: $t}')"
+expect 400 '.error_msg | test("a task is not renamed")' "PUT to another task's path"
+api PUT "$follower_port" "/api/v1/tasks/$db" "$(jq -n --argjson t "$updated_task" '{task: $t}')"
+expect 200 ".name == \"$db\" and .source_config.incr_migrate_conf.repl_batch == 20" "PUT /api/v1/tasks/{name}"
+api GET "$follower_port" "/api/v1/tasks/$db"
+expect 200 '.source_config.incr_migrate_conf.repl_batch == 20' "GET after PUT"
 api POST "$follower_port" "/api/v1/tasks/$db/start" '{"remove_meta": true}'
 expect 400 '.error_msg | test("remove_meta is applied when a task is created")' "start with remove_meta"
 api POST "$follower_port" "/api/v1/tasks/$db/start" '{}'
 expect 200 "" "POST start"
 wait_for 60 "sync of the changes made while stopped" in_sync
-pass "stop and start: the task resumes from its checkpoint and catches up"
+pass "stop, update (repl_batch) and start: the task resumes from its checkpoint with the new file and catches up"
 
 api GET "$follower_port" "/api/v1/tasks?with_status=true"
 expect 200 ".total == 1 and .data[0].name == \"$db\" and .data[0].status_list[0].stage == \"Running\" and
