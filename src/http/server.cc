@@ -140,7 +140,14 @@ Status Server::Start(const std::string& host, uint16_t port) {
     Stop();
     return Status::Internal(fmt::format("HTTP server on {}:{} did not start", bind_host, port_));
   }
+  bound_address_ = fmt::format("{}:{}", bind_host, port_);
   return Status::OK();
+}
+
+Status Server::Listen(std::string_view key, const std::string& address) {
+  auto host_port = ParseListenAddress(address);
+  if (!host_port.ok()) return host_port.status().WithContext(key);
+  return Start(host_port->first, host_port->second);
 }
 
 void Server::Stop() {
@@ -169,26 +176,6 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& a
   }
   if (host.empty()) host = "0.0.0.0";
   return std::make_pair(host, static_cast<uint16_t>(port));
-}
-
-int ServeUntilSignal(std::string_view process, std::string_view name, const std::string& listen_addr,
-                     Server& server, std::ostream& err) {
-  auto address = ParseListenAddress(listen_addr);
-  if (!address.ok()) {
-    err << process << ": " << address.status().message() << "\n";
-    return 1;
-  }
-  if (Status s = server.Start(address->first, address->second); !s.ok()) {
-    err << process << ": " << s.message() << "\n";
-    return 1;
-  }
-  log::Info(fmt::format("{} started", process), {{"name", name},
-                                                 {"address", fmt::format("{}:{}", address->first, server.port())},
-                                                 {"version", GetBuildInfo().release_version}});
-  int signal_number = WaitForTerminationSignal();
-  log::Info(fmt::format("{} received signal, shutting down", process), {{"signal", signal_number}});
-  server.Stop();
-  return 0;
 }
 
 }  // namespace dm::http

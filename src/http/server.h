@@ -67,8 +67,16 @@ class Server {
   // taken or the TLS files are unusable.
   Status Start(const std::string& host, uint16_t port);
 
+  // Start() on `address` as ParseListenAddress reads it; errors begin with
+  // `key`, the config key the address came from ("worker-addr: address 'x'
+  // must be host:port").
+  Status Listen(std::string_view key, const std::string& address);
+
   // The bound port; valid after a successful Start().
   uint16_t port() const { return port_; }
+  // "host:port" as bound (the host as given, 0.0.0.0 for all interfaces);
+  // valid after a successful Start().
+  const std::string& bound_address() const { return bound_address_; }
 
   // Stops accepting, finishes in-flight requests and joins the thread. Idempotent.
   void Stop();
@@ -77,22 +85,11 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   uint16_t port_ = 0;
+  std::string bound_address_;
   std::thread thread_;
 };
 
 // Splits "host:port" (":8262" means all interfaces, as DM). Port must be 0-65535.
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& addr);
-
-}  // namespace dm::http
-
-namespace dm::http {
-
-// The lifetime of a dm server process after its config is loaded: starts
-// `server` on `listen_addr`, logs "<process> started", blocks until SIGTERM,
-// SIGINT or SIGHUP (BlockTerminationSignals() must have run), then stops the
-// server. Returns the exit code: 0 after a graceful stop, 1 when the address
-// is invalid or cannot be bound (the reason goes to `err`).
-int ServeUntilSignal(std::string_view process, std::string_view name, const std::string& listen_addr,
-                     Server& server, std::ostream& err);
 
 }  // namespace dm::http

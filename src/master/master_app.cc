@@ -205,17 +205,12 @@ int ServeCluster(const config::MasterConfig& cfg, std::ostream& err) {
                                                  cfg.security.cert_allowed_cn});
   MasterServer master(cfg, std::move(*key), **client, metrics);
   master.RegisterHandlers(server);
-  auto address = http::ParseListenAddress(cfg.master_addr);
-  if (!address.ok()) {
-    err << "dm-master: master-addr: " << address.status().message() << "\n";
-    return 1;
-  }
-  if (Status s = server.Start(address->first, address->second); !s.ok()) {
+  if (Status s = server.Listen("master-addr", cfg.master_addr); !s.ok()) {
     err << "dm-master: " << s.message() << "\n";
     return 1;
   }
   master.Start();
-  log::Info("dm-master started", {{"name", cfg.name}, {"address", fmt::format("{}:{}", address->first, server.port())},
+  log::Info("dm-master started", {{"name", cfg.name}, {"address", server.bound_address()},
                                   {"etcd", fmt::format("{}", fmt::join(endpoints, ","))},
                                   {"peer_urls", own_member ? cfg.peer_urls : ""}});
   int code = 0;

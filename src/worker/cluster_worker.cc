@@ -399,16 +399,11 @@ int ClusterWorker::Run(std::ostream& err) {
     return http::Response{200, "application/json",
                           json{{"result", true}, {"msg", ""}, {"cfg", config::EncodeToml(cfg_)}}.dump()};
   });
-  auto address = http::ParseListenAddress(cfg_.worker_addr);
-  if (!address.ok()) {
-    err << "dm-worker: worker-addr: " << address.status().message() << "\n";
-    return 1;
-  }
-  if (Status s = server.Start(address->first, address->second); !s.ok()) {
+  if (Status s = server.Listen("worker-addr", cfg_.worker_addr); !s.ok()) {
     err << "dm-worker: " << s.message() << "\n";
     return 1;
   }
-  log::Info("dm-worker started", {{"name", cfg_.name}, {"address", fmt::format("{}:{}", address->first, server.port())},
+  log::Info("dm-worker started", {{"name", cfg_.name}, {"address", server.bound_address()},
                                   {"join", cfg_.join}, {"keepalive_ttl_s", ttl_.count()}});
   std::jthread keepalive([this](std::stop_token stop) { KeepaliveLoop(stop); });
   while (true) {

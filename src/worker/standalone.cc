@@ -122,18 +122,13 @@ int RunStandalone(const StandaloneInputs& inputs, const config::WorkerConfig& cf
     }
     return http::Response{200, "application/json", unit::QueryStatusJson(snapshots(), cfg.name)};
   });
-  auto address = http::ParseListenAddress(cfg.worker_addr);
-  if (!address.ok()) {
-    err << "dm-worker: worker-addr: " << address.status().message() << "\n";
-    return 1;
-  }
-  if (Status s = server.Start(address->first, address->second); !s.ok()) {
+  if (Status s = server.Listen("worker-addr", cfg.worker_addr); !s.ok()) {
     err << "dm-worker: " << s.message() << "\n";
     return 1;
   }
   log::Info("standalone task starts", {{"task", task}, {"task_mode", config::EnumToString(inputs.task.task_mode)},
                                        {"sources", running.size()},
-                                       {"address", fmt::format("{}:{}", address->first, server.port())}});
+                                       {"address", server.bound_address()}});
 
   for (auto& r : running) {
     RunningSubTask* entry = r.get();
