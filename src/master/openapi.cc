@@ -179,6 +179,19 @@ class Handlers {
     return EmptyResponse(204);
   }
 
+  // As DM: enabling needs the source bound to a worker; it marks the source
+  // enabled and starts (dm: resumes) its subtasks of every task.
+  Result<http::Response> EnableSource(const http::Request& req) {
+    return SetSourceEnabled(req.captures.at(1), /*enable=*/true);
+  }
+
+  // As DM: disabling stops (dm: pauses) the source's subtasks of every task
+  // and marks the source disabled, so the OpenAPI does not start a task on
+  // it until it is enabled again.
+  Result<http::Response> DisableSource(const http::Request& req) {
+    return SetSourceEnabled(req.captures.at(1), /*enable=*/false);
+  }
+
   Result<http::Response> SourceStatus(const http::Request& req) {
     DM_ASSIGN_OR_RETURN(Json status, ShownSource(req.captures.at(1)));
     return JsonResponse(200, ListResponse(Json::array({SourceStatusOf(status)})));
@@ -193,6 +206,13 @@ class Handlers {
 
   Result<http::Response> CreateTask(const http::Request& req) {
     DM_ASSIGN_OR_RETURN(CreateTaskRequest request, ParseTaskRequest(req.body, /*create=*/true));
+    std::vector<std::string> sources = request.source_name_list;
+    if (sources.empty()) {
+      DM_ASSIGN_OR_RETURN(config::TaskConfig task,
+                          config::LoadTaskConfigFromString(request.task_file, "task", access_.key));
+      for (const config::MySQLInstance& instance : task.mysql_instances) sources.push_back(instance.source_id);
+    }
+    DM_RETURN_IF_ERROR(RequireEnabled(request.task_name, sources));
     Json body = {
         {"task", request.task_file}, {"sources", request.source_name_list}, {"removeMeta", request.remove_meta}};
     DM_RETURN_IF_ERROR(Call(api_.start_task, "POST", body).status());
@@ -406,6 +426,12 @@ class Handlers {
                                 req.captures.at(1), req.captures.at(1)),
                     ErrorCode::kOpenAPICommonError);
     }
+    std::vector<std::string> sources = request.source_name_list;
+    if (sources.empty()) {
+      DM_ASSIGN_OR_RETURN(ClusterView view, ReadView());
+      for (const SubTaskRecord* s : view.SubTasksOf(req.captures.at(1))) sources.push_back(s->source);
+    }
+    DM_RETURN_IF_ERROR(RequireEnabled(req.captures.at(1), sources));
     return OperateTask(req.captures.at(1), "Resume", request.source_name_list, 200);
   }
 
@@ -455,6 +481,62 @@ class Handlers {
   Result<http::Response> OfflineWorker(const http::Request& req) { return OfflineMember("worker", req.captures.at(1)); }
 
  private:
+  Result<http::Response> SetSourceEnabled(const std::string& name, bool enable) {
+    DM_ASSIGN_OR_RETURN(ClusterView view, ReadView());
+    auto stored = view.sources.find(name);
+    if (stored == view.sources.end()) {
+      return Status(StatusCode::kInvalidArgument, fmt::format("source config with ID {} does not exist", name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    if (enable && !view.bound.contains(name)) {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("source {} is not bound to any dm-worker; start a dm-worker first", name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    DM_ASSIGN_OR_RETURN(config::SourceConfig source,
+                        config::LoadSourceConfigFromString(stored->second, "source " + name, access_.key));
+    if (source.enable == enable) return EmptyResponse(200);
+    const bool has_subtasks = std::any_of(view.subtasks.begin(), view.subtasks.end(),
+                                          [&](const auto& entry) { return entry.first.second == name; });
+    // Disabled only once its subtasks are paused, enabled before they resume.
+    if (!enable && has_subtasks) {
+      DM_RETURN_IF_ERROR(
+          Call(api_.operate_task, "PUT", {{"op", "Pause"}, {"sources", Json::array({name})}}, {""}).status());
+    }
+    DM_ASSIGN_OR_RETURN(std::string file, SourceFileWithEnable(stored->second, enable));
+    auto txn = access_.client->Txn({etcd::Compare::ValueIs(keys::SourceConfig(name), stored->second)},
+                                   {etcd::Op::Put(keys::SourceConfig(name), file)}, {});
+    if (!txn.ok()) return EtcdFailure(txn.status());
+    if (!txn->succeeded) {
+      return Status(StatusCode::kAborted, fmt::format("source {} changed meanwhile; retry", name),
+                    ErrorCode::kOpenAPICommonError);
+    }
+    if (enable && has_subtasks) {
+      DM_RETURN_IF_ERROR(
+          Call(api_.operate_task, "PUT", {{"op", "Resume"}, {"sources", Json::array({name})}}, {""}).status());
+    }
+    return EmptyResponse(200);
+  }
+
+  // As DM's start of a task: every source it starts on must be enabled.
+  Status RequireEnabled(const std::string& task, const std::vector<std::string>& sources) const {
+    DM_ASSIGN_OR_RETURN(ClusterView view, ReadView());
+    for (const std::string& name : sources) {
+      auto stored = view.sources.find(name);
+      if (stored == view.sources.end()) continue;  // the start itself names a missing source
+      DM_ASSIGN_OR_RETURN(config::SourceConfig source,
+                          config::LoadSourceConfigFromString(stored->second, "source " + name, access_.key));
+      if (!source.enable) {
+        return Status(StatusCode::kFailedPrecondition,
+                      fmt::format("task {} cannot start: source {} is not enabled; enable it first (POST "
+                                  "/api/v1/sources/{}/enable)",
+                                  task, name, name),
+                      ErrorCode::kOpenAPICommonError);
+      }
+    }
+    return Status::OK();
+  }
+
   Result<ClusterView> ReadView() const {
     auto view = ReadClusterView(*access_.client);
     if (!view.ok()) return EtcdFailure(view.status());
@@ -599,6 +681,8 @@ void Register(http::Server& server, ControlApi api, ClusterAccess access) {
   route("DELETE", "/api/v1/sources/([^/]+)", &Handlers::DeleteSource);
   route("GET", "/api/v1/sources/([^/]+)/status", &Handlers::SourceStatus);
   route("POST", "/api/v1/sources/([^/]+)/transfer", &Handlers::TransferSource);
+  route("POST", "/api/v1/sources/([^/]+)/enable", &Handlers::EnableSource);
+  route("POST", "/api/v1/sources/([^/]+)/disable", &Handlers::DisableSource);
   route("GET", "/api/v1/sources/([^/]+)/schemas", &Handlers::SourceSchemas);
   route("GET", "/api/v1/sources/([^/]+)/schemas/([^/]+)", &Handlers::SourceTables);
   route("POST", "/api/v1/tasks", &Handlers::CreateTask);

@@ -6,8 +6,9 @@
 // object (openapi_model.h). docs/design/cluster.md lists the paths.
 //
 // The paths dmctl has no command for (the upstream's schemas and tables, a
-// task's migrate targets, the task converter, task update and
-// /api/v1/cluster/info) read etcd and the upstream themselves (ClusterAccess).
+// task's migrate targets, the task converter, task update, source
+// enable/disable and /api/v1/cluster/info) read etcd and the upstream
+// themselves (ClusterAccess).
 //
 // As DM: success is 200 (201 for a create, 204 for a delete, without a
 // body); every failure is 400 with `{"error_msg", "error_code"}`, except a

@@ -404,15 +404,11 @@ Result<std::string> ParseWorkerNameRequest(std::string_view body) {
 Result<std::string> SourceFileFromOpenApi(const Json& source, const std::string& path) {
   Json from = Json::object();
   DM_RETURN_IF_ERROR(MapDatabase(source, path, kSource, from));
-  if (const Json& enable = Member(source, "enable"); enable.is_boolean() && !enable.get<bool>()) {
-    return Status(StatusCode::kInvalidArgument,
-                  fmt::format("{}.enable: false is not supported: a dm source is enabled while it exists", path),
-                  ErrorCode::kConfigInvalidValue);
-  }
   Json out;
   out["source-id"] = source["source_name"];
   out["enable-gtid"] = Member(source, "enable_gtid").is_boolean() ? source["enable_gtid"] : Json(false);
   if (const Json& flavor = Member(source, "flavor"); flavor.is_string()) out["flavor"] = flavor;
+  if (const Json& enable = Member(source, "enable"); enable.is_boolean()) out["enable"] = enable;
   out["from"] = std::move(from);
   if (const Json& purge = Member(source, "purge"); !purge.is_null()) {
     Json mapped = Json::object();
@@ -423,6 +419,23 @@ Result<std::string> SourceFileFromOpenApi(const Json& source, const std::string&
     DM_RETURN_IF_ERROR(MapFields(relay, path + ".relay_config", kRelayConfig, out));
   }
   return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+Result<std::string> SourceFileWithEnable(std::string_view source_file, bool enable) {
+  try {
+    YAML::Node root = YAML::Load(std::string(source_file));
+    if (!root.IsMap()) {
+      return Status(StatusCode::kInvalidArgument, "the stored source file is not a YAML map",
+                    ErrorCode::kOpenAPICommonError);
+    }
+    root["enable"] = enable;
+    YAML::Emitter out;
+    out << root;
+    return std::string(out.c_str()) + "\n";
+  } catch (const YAML::Exception& e) {
+    return Status(StatusCode::kInvalidArgument, fmt::format("the stored source file is not YAML: {}", e.what()),
+                  ErrorCode::kOpenAPICommonError);
+  }
 }
 
 Json SourceToOpenApi(const config::SourceConfig& source) {

@@ -77,11 +77,18 @@ Result<std::string> ParseWorkerNameRequest(std::string_view body);
 
 // DM's `Source` object -> the source file dm keeps (DM's kebab-case keys;
 // JSON text, which is YAML). `path` names the object in errors ("source").
+// `enable` absent means enabled.
 Result<std::string> SourceFileFromOpenApi(const Json& source, const std::string& path);
 
-// A source config -> DM's `Source` object (`enable` true: dm has no
-// disabled sources; password hidden; TLS material left out, as DM).
+// A source config -> DM's `Source` object (password hidden; TLS material
+// left out, as DM).
 Json SourceToOpenApi(const config::SourceConfig& source);
+
+// The stored source file `source_file` (YAML or JSON text) with its `enable`
+// key set to `enable`, every other key kept as written (the password stays
+// as stored, encrypted or not). InvalidArgument when the text is not a YAML
+// map.
+Result<std::string> SourceFileWithEnable(std::string_view source_file, bool enable);
 
 // DM's `Task` object -> the task file dm keeps (DM's kebab-case keys; JSON
 // text, which is YAML). The mapping is DM's: each `table_migrate_rule` adds

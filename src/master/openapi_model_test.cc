@@ -209,13 +209,39 @@ TEST(OpenApiModelTest, SourceMapsOntoDmSourceConfigAndBackWithoutPassword) {
   EXPECT_EQ(back["purge"]["remain_space"], 10);
 }
 
-TEST(OpenApiModelTest, SourceRefusesUnknownFieldsAndDisabledSources) {
+TEST(OpenApiModelTest, SourceRefusesUnknownFieldsAndKeepsEnable) {
   Json source = {{"source_name", "s"}, {"host", "h"}, {"port", 1}, {"user", "u"}, {"password", "p"}, {"hots", "x"}};
   EXPECT_NE(SourceFileFromOpenApi(source, "source").status().message().find("source.hots: unknown field"),
             std::string::npos);
   source.erase("hots");
+  auto load = [](const Json& object) {
+    auto file = SourceFileFromOpenApi(object, "source");
+    EXPECT_TRUE(file.ok()) << file.status().ToString();
+    return config::LoadSourceConfigFromString(*file, "openapi source", crypto::LegacyBuiltinKey());
+  };
+  EXPECT_TRUE(load(source)->enable);  // absent: enabled
   source["enable"] = false;
-  EXPECT_NE(SourceFileFromOpenApi(source, "source").status().message().find("source.enable: false"), std::string::npos);
+  auto disabled = load(source);
+  ASSERT_TRUE(disabled.ok()) << disabled.status().ToString();
+  EXPECT_FALSE(disabled->enable);
+  EXPECT_EQ(SourceToOpenApi(*disabled)["enable"], false);
+}
+
+TEST(OpenApiModelTest, SourceFileWithEnableChangesOnlyThatKey) {
+  const std::string yaml = "source-id: s\nfrom:\n  host: h\n  port: 3306\n  user: u\n  password: p\n";
+  auto off = SourceFileWithEnable(yaml, false);
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  auto cfg = config::LoadSourceConfigFromString(*off, "source s", crypto::LegacyBuiltinKey());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString() << "\n" << *off;
+  EXPECT_FALSE(cfg->enable);
+  EXPECT_EQ(cfg->from.port, 3306);
+  EXPECT_EQ(cfg->from.password.reveal(), "p");
+  auto on = SourceFileWithEnable(*off, true);
+  ASSERT_TRUE(on.ok());
+  EXPECT_TRUE(config::LoadSourceConfigFromString(*on, "source s", crypto::LegacyBuiltinKey())->enable);
+  // The JSON text the OpenAPI stores is YAML too.
+  EXPECT_TRUE(SourceFileWithEnable(R"({"source-id": "s", "from": {"host": "h"}})", false).ok());
+  EXPECT_FALSE(SourceFileWithEnable("- a\n", false).ok());
 }
 
 TEST(OpenApiModelTest, RequestBodiesAreCheckedLikeObjects) {

@@ -5,7 +5,8 @@
 # made from DM's OpenAPI task object dumps, loads and syncs (dm-diff checks
 # the target row by row), is stopped, updated and started, listed, and
 # deleted; the upstream's schemas and tables, the task's migrate targets,
-# the task converter and the cluster info answer from the real cluster; bad
+# the task converter and the cluster info answer from the real cluster; the
+# source is disabled (its subtask pauses) and enabled again; bad
 # requests get DM's error body naming the field.
 source "$(dirname "$0")/../_utils/lib.sh"
 source "$(dirname "$0")/../_utils/cluster.sh"
@@ -228,6 +229,23 @@ api POST "$follower_port" "/api/v1/tasks/$db/start" '{}'
 expect 200 "" "POST start"
 wait_for 60 "sync of the changes made while stopped" in_sync
 pass "stop, update (repl_batch) and start: the task resumes from its checkpoint with the new file and catches up"
+
+api POST "$follower_port" /api/v1/sources/oa-src/disable
+expect 200 "" "POST /api/v1/sources/{name}/disable"
+wait_for 30 "the source's subtask paused by disable" paused
+api GET "$follower_port" /api/v1/sources/oa-src
+expect 200 '.enable == false' "GET of a disabled source"
+api POST "$follower_port" "/api/v1/tasks/$db/start" '{}'
+expect 400 '.error_msg | test("source oa-src is not enabled")' "start on a disabled source"
+sql "$up_port" -D "${db}_src" -e "INSERT INTO t_1 VALUES (3001, 'while disabled');"
+api POST "$follower_port" /api/v1/sources/oa-src/enable
+expect 200 "" "POST /api/v1/sources/{name}/enable"
+api GET "$follower_port" /api/v1/sources/oa-src
+expect 200 '.enable == true' "GET of an enabled source"
+wait_for 60 "sync of the change made while the source was disabled" in_sync
+api POST "$follower_port" /api/v1/sources/no-such-source/enable
+expect 400 '.error_msg | test("no-such-source does not exist")' "enable of a missing source"
+pass "disable pauses the source's subtasks and blocks start; enable resumes them and they catch up"
 
 api GET "$follower_port" "/api/v1/tasks?with_status=true"
 expect 200 ".total == 1 and .data[0].name == \"$db\" and .data[0].status_list[0].stage == \"Running\" and
