@@ -247,6 +247,24 @@ api POST "$follower_port" /api/v1/sources/no-such-source/enable
 expect 400 '.error_msg | test("no-such-source does not exist")' "enable of a missing source"
 pass "disable pauses the source's subtasks and blocks start; enable resumes them and they catch up"
 
+# An update the synced rows show: a binlog filter rule that ignores inserts.
+api POST "$follower_port" "/api/v1/tasks/$db/stop"
+expect 200 "" "POST stop before the filter update"
+wait_for 30 "the task stopped" paused
+filtered_task=$(echo "$updated_task" | jq '.binlog_filter_rule = {"no-insert": {ignore_event: ["insert"]}} |
+  .table_migrate_rule[0].binlog_filter_rule = ["no-insert"]')
+api PUT "$follower_port" "/api/v1/tasks/$db" "$(jq -n --argjson t "$filtered_task" '{task: $t}')"
+expect 200 '.binlog_filter_rule["no-insert"].ignore_event == ["insert"]' "PUT adding a binlog filter rule"
+api POST "$follower_port" "/api/v1/tasks/$db/start" '{}'
+expect 200 "" "POST start after the filter update"
+sql "$up_port" -D "${db}_src" -e "INSERT INTO t_1 VALUES (4001, 'filtered');
+  UPDATE t_1 SET v = 'after-filter' WHERE id = 2;"
+update_applied() { [ "$(sql "$down_port" -e "SELECT v FROM $db.t WHERE id = 2")" = after-filter ]; }
+wait_for 60 "the update made after the filter rule" update_applied
+[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM $db.t WHERE id = 4001")" = 0 ] ||
+  fail "the insert the updated task filters reached the target"
+pass "an updated binlog_filter_rule applies once the task starts again: the insert is ignored, the later update applied"
+
 api GET "$follower_port" "/api/v1/tasks?with_status=true"
 expect 200 ".total == 1 and .data[0].name == \"$db\" and .data[0].status_list[0].stage == \"Running\" and
   .data[0].source_config.source_conf == [{source_name: \"oa-src\"}]" "GET /api/v1/tasks?with_status=true"
