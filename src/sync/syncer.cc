@@ -29,6 +29,7 @@
 #include "sync/dml_worker.h"
 #include "sync/event_charset.h"
 #include "sync/schema_tracker.h"
+#include "sync/tidb_table_info.h"
 
 namespace dm::sync {
 namespace {
@@ -300,14 +301,26 @@ Status Syncer::Impl::Prepare() {
     DM_ASSIGN_OR_RETURN(auto tables, checkpoint_.LoadTables(*target_));
     for (const TableCheckpoint& t : tables) {
       auto info = nlohmann::json::parse(t.table_info, nullptr, /*allow_exceptions=*/false);
-      // DM's own TableInfo JSON (a task moved from DM) has no create_table:
-      // that table is seeded as one the checkpoint does not know.
       if (info.is_discarded() || !info.is_object()) continue;
       auto text = [&info](const char* key) {
         auto it = info.find(key);
         return it != info.end() && it->is_string() ? it->get<std::string>() : std::string();
       };
-      const std::string create_table = text("create_table");
+      std::string create_table = text("create_table");
+      if (create_table.empty() && IsTiDbTableInfo(info)) {
+        // DM's row (a task moved from DM): TiDB's TableInfo. The next flush
+        // rewrites it in dm's form.
+        auto converted = TiDbTableInfoToCreateTable(t.table_info);
+        if (converted.ok()) {
+          create_table = std::move(*converted);
+        } else {
+          log::Warn("a DM table_info in the syncer checkpoint cannot be read; the table is read elsewhere",
+                    {{"task", options_.task}, {"source", options_.source_id}, {"checkpoint", checkpoint_.table()},
+                     {"table", mysql::QualifiedName(t.table.schema, t.table.table)}, {"error", converted.status()}});
+        }
+      }
+      // Without a definition the table is seeded as one the checkpoint does
+      // not know.
       if (create_table.empty()) continue;
       saved_table_info_[{t.table.schema, t.table.table}] = t.table_info;
       PendingTable pending{create_table, text("schema_collation")};
