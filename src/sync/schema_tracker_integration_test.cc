@@ -10,6 +10,7 @@
 #include "mysql/integration_test_util.h"
 #include "sync/event_charset.h"
 #include "sync/schema_tracker.h"
+#include "sync/tracked_table_test_util.h"
 
 namespace dm::sync {
 namespace {
@@ -28,25 +29,8 @@ std::string ColumnsOf(const TrackedTable& t) {
   return out;
 }
 
-std::string KeyColumns(const TrackedTable& t, const TrackedKey& k) {
-  std::string out;
-  for (size_t c : k.columns) out += (out.empty() ? "" : ",") + t.columns[c].name;
-  return out;
-}
-
-// Every fact the decoder and DML builder use, in one comparable string.
-std::string Describe(const TrackedTable& t) {
-  std::string out;
-  for (const TrackedColumn& c : t.columns) {
-    out += fmt::format("{} {} [{}] null={} unsigned={} coll={} gen={} elems={}\n", c.name, c.data_type, c.column_type,
-                       c.nullable, c.is_unsigned, c.collation_id, c.generated, fmt::join(c.elements, "|"));
-  }
-  for (const TrackedKey& k : t.keys) {
-    out += fmt::format("key {} primary={} unique={} notnull={} ({})\n", k.name, k.primary, k.unique, k.all_not_null,
-                       KeyColumns(t, k));
-  }
-  return out;
-}
+using testing::Describe;
+using testing::KeyColumns;
 
 class SchemaTrackerIntegrationTest : public ::testing::Test {
  protected:

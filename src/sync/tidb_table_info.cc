@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "binlog/column_type.h"
 #include "common/strings.h"
 #include "mysql/quote.h"
 
@@ -27,37 +28,6 @@ constexpr uint64_t kUnsignedFlag = 1U << 5;
 constexpr uint64_t kZerofillFlag = 1U << 6;
 constexpr uint64_t kBinaryFlag = 1U << 7;
 
-// Type codes (FieldType.Tp; TiDB parser/mysql/type.go, MySQL's
-// enum_field_types).
-enum TypeCode : int64_t {
-  kTiny = 1,
-  kShort = 2,
-  kLong = 3,
-  kFloat = 4,
-  kDouble = 5,
-  kTimestamp = 7,
-  kLonglong = 8,
-  kInt24 = 9,
-  kDate = 10,
-  kDuration = 11,
-  kDatetime = 12,
-  kYear = 13,
-  kNewDate = 14,
-  kVarchar = 15,
-  kBit = 16,
-  kJson = 0xf5,
-  kNewDecimal = 0xf6,
-  kEnum = 0xf7,
-  kSet = 0xf8,
-  kTinyBlob = 0xf9,
-  kMediumBlob = 0xfa,
-  kLongBlob = 0xfb,
-  kBlob = 0xfc,
-  kVarString = 0xfd,
-  kString = 0xfe,
-  kGeometry = 0xff,
-};
-
 constexpr int64_t kMaxFsp = 6;
 
 Status Invalid(std::string_view path, std::string_view why) {
@@ -72,24 +42,27 @@ const json* Member(const json& obj, const char* key) {
   return it == obj.end() || it->is_null() ? nullptr : &*it;
 }
 
+// "path.key", or "key" at the top level (path "").
+std::string FieldPath(const std::string& path, const char* key) { return path.empty() ? key : path + "." + key; }
+
 Result<int64_t> IntMember(const json& obj, const char* key, const std::string& path, int64_t absent) {
   const json* v = Member(obj, key);
   if (v == nullptr) return absent;
-  if (!v->is_number_integer()) return Invalid(path + "." + key, "not an integer");
+  if (!v->is_number_integer()) return Invalid(FieldPath(path, key), "not an integer");
   return v->get<int64_t>();
 }
 
 Result<bool> BoolMember(const json& obj, const char* key, const std::string& path) {
   const json* v = Member(obj, key);
   if (v == nullptr) return false;
-  if (!v->is_boolean()) return Invalid(path + "." + key, "not a boolean");
+  if (!v->is_boolean()) return Invalid(FieldPath(path, key), "not a boolean");
   return v->get<bool>();
 }
 
 Result<std::string> StringMember(const json& obj, const char* key, const std::string& path) {
   const json* v = Member(obj, key);
   if (v == nullptr) return std::string();
-  if (!v->is_string()) return Invalid(path + "." + key, "not a string");
+  if (!v->is_string()) return Invalid(FieldPath(path, key), "not a string");
   return v->get<std::string>();
 }
 
@@ -97,7 +70,7 @@ Result<std::string> StringMember(const json& obj, const char* key, const std::st
 // TiDB also reads.
 Result<std::string> NameMember(const json& obj, const char* key, const std::string& path) {
   const json* v = Member(obj, key);
-  const std::string where = path.empty() ? key : path + "." + key;
+  const std::string where = FieldPath(path, key);
   if (v == nullptr) return Invalid(where, "missing");
   if (v->is_string()) return v->get<std::string>();
   const json* original = v->is_object() ? Member(*v, "O") : nullptr;
@@ -114,12 +87,15 @@ Status CheckCharsetName(const std::string& name, const std::string& path) {
   return plain ? Status::OK() : Invalid(path, "not a charset or collation name: " + mysql::QuoteString(name));
 }
 
+// FieldType.Tp is MySQL's enum_field_types (TiDB parser/mysql/type.go).
+using binlog::ColumnType;
+
 struct Column {
   std::string path;  // "cols[3]", for messages
   std::string name;
   int64_t offset = 0;
   bool visible = false;  // public and not hidden: a column of the table
-  int64_t tp = 0;
+  ColumnType type = ColumnType::kNull;
   uint64_t flag = 0;
   int64_t flen = -1;     // types.UnspecifiedLength when not given
   int64_t decimal = -1;  // scale of DECIMAL/FLOAT/DOUBLE, fsp of temporal types
@@ -145,8 +121,9 @@ Result<Column> ReadColumn(const json& col, const std::string& path) {
   const std::string type_path = path + ".type";
   const json* type = Member(col, "type");
   if (type == nullptr || !type->is_object()) return Invalid(type_path, "missing or not an object");
-  DM_ASSIGN_OR_RETURN(c.tp, IntMember(*type, "Tp", type_path, -1));
-  if (c.tp < 0) return Invalid(type_path + ".Tp", "missing");
+  DM_ASSIGN_OR_RETURN(int64_t tp, IntMember(*type, "Tp", type_path, -1));
+  if (tp < 0 || tp > 0xff) return Invalid(type_path + ".Tp", "missing or not a type code (0 to 255)");
+  c.type = static_cast<ColumnType>(tp);
   DM_ASSIGN_OR_RETURN(int64_t flag, IntMember(*type, "Flag", type_path, 0));
   c.flag = static_cast<uint64_t>(flag);
   DM_ASSIGN_OR_RETURN(c.flen, IntMember(*type, "Flen", type_path, -1));
@@ -212,53 +189,53 @@ std::string BlobType(std::string_view size, const Column& c) {
 
 // The column type as MySQL/MariaDB spell it, from Tp, Flen, Decimal, Flag,
 // Charset, Collate and Elems (the meanings of TiDB's FieldType).
-Result<std::string> ColumnType(const Column& c) {
-  switch (c.tp) {
-    case kTiny: return "TINYINT" + Length(c.flen) + NumericAttributes(c);
-    case kShort: return "SMALLINT" + Length(c.flen) + NumericAttributes(c);
-    case kInt24: return "MEDIUMINT" + Length(c.flen) + NumericAttributes(c);
-    case kLong: return "INT" + Length(c.flen) + NumericAttributes(c);
-    case kLonglong: return "BIGINT" + Length(c.flen) + NumericAttributes(c);
-    case kFloat:
-    case kDouble: {
+Result<std::string> TypeDefinition(const Column& c) {
+  switch (c.type) {
+    case ColumnType::kTiny: return "TINYINT" + Length(c.flen) + NumericAttributes(c);
+    case ColumnType::kShort: return "SMALLINT" + Length(c.flen) + NumericAttributes(c);
+    case ColumnType::kInt24: return "MEDIUMINT" + Length(c.flen) + NumericAttributes(c);
+    case ColumnType::kLong: return "INT" + Length(c.flen) + NumericAttributes(c);
+    case ColumnType::kLongLong: return "BIGINT" + Length(c.flen) + NumericAttributes(c);
+    case ColumnType::kFloat:
+    case ColumnType::kDouble: {
       // TiDB leaves Decimal unspecified (-1) for a plain FLOAT/DOUBLE; only
       // FLOAT(M,D) has both.
-      std::string s = c.tp == kFloat ? "FLOAT" : "DOUBLE";
+      std::string s = c.type == ColumnType::kFloat ? "FLOAT" : "DOUBLE";
       if (c.flen > 0 && c.decimal > 0) s += fmt::format("({},{})", c.flen, c.decimal);
       return s + NumericAttributes(c);
     }
-    case kNewDecimal:
+    case ColumnType::kNewDecimal:
       return fmt::format("DECIMAL({},{})", c.flen > 0 ? c.flen : 10, std::max<int64_t>(c.decimal, 0)) +
              NumericAttributes(c);
     // TiDB flags BIT and YEAR UNSIGNED (and YEAR ZEROFILL), which neither
     // type takes.
-    case kBit: return fmt::format("BIT({})", c.flen > 0 ? c.flen : 1);
-    case kYear: return std::string("YEAR");
-    case kDate:
-    case kNewDate: return std::string("DATE");
-    case kDuration: return TemporalType("TIME", c);
-    case kDatetime: return TemporalType("DATETIME", c);
-    case kTimestamp: return TemporalType("TIMESTAMP", c);
-    case kVarchar:
-    case kVarString:
+    case ColumnType::kBit: return fmt::format("BIT({})", c.flen > 0 ? c.flen : 1);
+    case ColumnType::kYear: return std::string("YEAR");
+    case ColumnType::kDate:
+    case ColumnType::kNewDate: return std::string("DATE");
+    case ColumnType::kTime: return TemporalType("TIME", c);
+    case ColumnType::kDateTime: return TemporalType("DATETIME", c);
+    case ColumnType::kTimestamp: return TemporalType("TIMESTAMP", c);
+    case ColumnType::kVarchar:
+    case ColumnType::kVarString:
       if (c.flen < 0) return Invalid(c.path + ".type.Flen", "VARCHAR without a length");
       return (IsBinaryCharset(c) ? "VARBINARY" : "VARCHAR") + Length(c.flen) + CharsetClause(c);
-    case kString: return (IsBinaryCharset(c) ? "BINARY" : "CHAR") + Length(c.flen) + CharsetClause(c);
-    case kTinyBlob: return BlobType("TINY", c);
-    case kBlob: return BlobType("", c);
-    case kMediumBlob: return BlobType("MEDIUM", c);
-    case kLongBlob: return BlobType("LONG", c);
-    case kEnum: return MembersType("ENUM", c);
-    case kSet: return MembersType("SET", c);
-    case kJson: return std::string("JSON");
-    case kGeometry: return std::string("GEOMETRY");
+    case ColumnType::kString: return (IsBinaryCharset(c) ? "BINARY" : "CHAR") + Length(c.flen) + CharsetClause(c);
+    case ColumnType::kTinyBlob: return BlobType("TINY", c);
+    case ColumnType::kBlob: return BlobType("", c);
+    case ColumnType::kMediumBlob: return BlobType("MEDIUM", c);
+    case ColumnType::kLongBlob: return BlobType("LONG", c);
+    case ColumnType::kEnum: return MembersType("ENUM", c);
+    case ColumnType::kSet: return MembersType("SET", c);
+    case ColumnType::kJson: return std::string("JSON");
+    case ColumnType::kGeometry: return std::string("GEOMETRY");
     default: break;
   }
-  return Invalid(c.path + ".type.Tp", fmt::format("unknown MySQL type code {}", c.tp));
+  return Invalid(c.path + ".type.Tp", fmt::format("unknown MySQL type code {}", static_cast<int>(c.type)));
 }
 
 Result<std::string> ColumnDefinition(const Column& c) {
-  DM_ASSIGN_OR_RETURN(std::string type, ColumnType(c));
+  DM_ASSIGN_OR_RETURN(std::string type, TypeDefinition(c));
   std::string s = mysql::QuoteIdentifier(c.name) + " " + type;
   if (!c.generated_expr.empty()) {
     // Nullability of a generated column follows its expression; MariaDB
@@ -267,7 +244,7 @@ Result<std::string> ColumnDefinition(const Column& c) {
   }
   if ((c.flag & kNotNullFlag) != 0) {
     s += " NOT NULL";
-  } else if (c.tp == kTimestamp) {
+  } else if (c.type == ColumnType::kTimestamp) {
     // Without explicit_defaults_for_timestamp a bare TIMESTAMP is NOT NULL.
     s += " NULL";
   }
@@ -283,7 +260,7 @@ struct Key {
 // column (an expression index, or a column halfway through a DDL) or when it
 // is not public.
 Result<std::optional<Key>> KeyDefinition(const json& index, const std::string& path,
-                                                 const std::vector<Column>& columns) {
+                                         const std::vector<Column>& columns) {
   if (!index.is_object()) return Invalid(path, "not an object");
   DM_ASSIGN_OR_RETURN(int64_t state, IntMember(index, "state", path, -1));
   if (state != kStatePublic) return std::optional<Key>();
@@ -301,15 +278,16 @@ Result<std::optional<Key>> KeyDefinition(const json& index, const std::string& p
     if (!part.is_object()) return Invalid(part_path, "not an object");
     DM_ASSIGN_OR_RETURN(std::string column, NameMember(part, "name", part_path));
     DM_ASSIGN_OR_RETURN(int64_t length, IntMember(part, "length", part_path, -1));
-    auto it = std::find_if(columns.begin(), columns.end(),
-                           [&](const Column& c) { return EqualsIgnoreCase(c.name, column); });
+    auto it =
+        std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return EqualsIgnoreCase(c.name, column); });
     if (it == columns.end()) return Invalid(part_path + ".name", "no column " + mysql::QuoteIdentifier(column));
     if (!it->visible) return std::optional<Key>();
     if (i > 0) list += ',';
     list += mysql::QuoteIdentifier(it->name) + (length > 0 ? fmt::format("({})", length) : "");
   }
   if (primary) return std::optional<Key>({true, "PRIMARY KEY (" + list + ")"});
-  return std::optional<Key>({false, (unique ? "UNIQUE KEY " : "KEY ") + mysql::QuoteIdentifier(name) + " (" + list + ")"});
+  return std::optional<Key>(
+      {false, (unique ? "UNIQUE KEY " : "KEY ") + mysql::QuoteIdentifier(name) + " (" + list + ")"});
 }
 
 }  // namespace
@@ -340,7 +318,8 @@ Result<std::string> TiDbTableInfoToCreateTable(std::string_view json_text) {
   }
   if (visible.empty()) return Invalid("cols", "no public column");
   // A row's values are in offset order (TiDB's TableInfo.Cols()).
-  std::stable_sort(visible.begin(), visible.end(), [](const Column* a, const Column* b) { return a->offset < b->offset; });
+  std::stable_sort(visible.begin(), visible.end(),
+                   [](const Column* a, const Column* b) { return a->offset < b->offset; });
   for (size_t i = 0; i < visible.size(); ++i) {
     if (visible[i]->offset != static_cast<int64_t>(i)) {
       return Invalid(visible[i]->path + ".offset",
@@ -357,7 +336,8 @@ Result<std::string> TiDbTableInfoToCreateTable(std::string_view json_text) {
   if (pk_is_handle) {
     // The integer handle column is the primary key; TiDB keeps no index
     // entry for it.
-    auto pk = std::find_if(visible.begin(), visible.end(), [](const Column* c) { return (c->flag & kPriKeyFlag) != 0; });
+    auto pk =
+        std::find_if(visible.begin(), visible.end(), [](const Column* c) { return (c->flag & kPriKeyFlag) != 0; });
     if (pk == visible.end()) return Invalid("pk_is_handle", "set, but no public column has the primary key flag (2)");
     lines.push_back("PRIMARY KEY (" + mysql::QuoteIdentifier((*pk)->name) + ")");
     has_primary = true;

@@ -18,15 +18,15 @@ namespace {
 std::string Col(const std::string& name, int offset, int tp, int flag = 0, int flen = -1, int decimal = -1,
                 const std::string& charset = "binary", int state = 5) {
   return R"({"name": {"O": ")" + name + R"(", "L": ")" + name + R"("}, "offset": )" + std::to_string(offset) +
-         R"(, "type": {"Tp": )" + std::to_string(tp) + R"(, "Flag": )" + std::to_string(flag) +
-         R"(, "Flen": )" + std::to_string(flen) + R"(, "Decimal": )" + std::to_string(decimal) +
-         R"(, "Charset": ")" + charset + R"(", "Collate": ")" + (charset == "binary" ? "binary" : charset + "_bin") +
+         R"(, "type": {"Tp": )" + std::to_string(tp) + R"(, "Flag": )" + std::to_string(flag) + R"(, "Flen": )" +
+         std::to_string(flen) + R"(, "Decimal": )" + std::to_string(decimal) + R"(, "Charset": ")" + charset +
+         R"(", "Collate": ")" + (charset == "binary" ? "binary" : charset + "_bin") +
          R"(", "Elems": null}, "state": )" + std::to_string(state) + R"(, "hidden": false})";
 }
 
 std::string Table(const std::string& cols, const std::string& rest = R"("pk_is_handle": false)") {
-  return R"({"name": {"O": "t", "L": "t"}, "charset": "utf8mb4", "collate": "utf8mb4_bin", "cols": [)" + cols +
-         "], " + rest + "}";
+  return R"({"name": {"O": "t", "L": "t"}, "charset": "utf8mb4", "collate": "utf8mb4_bin", "cols": [)" + cols + "], " +
+         rest + "}";
 }
 
 std::string Convert(const std::string& json) {
@@ -92,9 +92,16 @@ TEST(TiDbTableInfoTest, BadInputIsAnErrorNamingTheField) {
   EXPECT_NE(ErrorOf("[1, 2]").find("not a JSON object"), std::string::npos);
   EXPECT_NE(ErrorOf(R"({"name": {"O": "t"}})").find("cols: missing"), std::string::npos);
   EXPECT_NE(ErrorOf(R"({"cols": []})").find("name: missing"), std::string::npos);
+  EXPECT_NE(
+      ErrorOf(R"({"name": "t", "pk_is_handle": 1, "cols": []})").find("TiDB TableInfo: pk_is_handle: not a boolean"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(Table("")).find("cols: no public column"), std::string::npos);
-  EXPECT_NE(ErrorOf(Table(Col("a", 0, 3) + "," + Col("v", 1, 225))).find("cols[1].type.Tp: unknown MySQL type code 225"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(Table(Col("a", 0, 3) + "," + Col("v", 1, 225))).find("cols[1].type.Tp: unknown MySQL type code 225"),
+      std::string::npos);
+  // 17 (TIMESTAMP2) only exists in binlog TABLE_MAPs.
+  EXPECT_NE(ErrorOf(Table(Col("a", 0, 17))).find("cols[0].type.Tp: unknown MySQL type code 17"), std::string::npos);
+  EXPECT_NE(ErrorOf(Table(Col("a", 0, 300))).find("cols[0].type.Tp: missing or not a type code"), std::string::npos);
   EXPECT_NE(ErrorOf(Table(Col("a", 0, 15, 0, -1, 0, "utf8mb4"))).find("cols[0].type.Flen: VARCHAR without a length"),
             std::string::npos);
   EXPECT_NE(ErrorOf(Table(Col("a", 0, 12, 0, 29, 9))).find("cols[0].type.Decimal"), std::string::npos);

@@ -124,8 +124,8 @@ inline constexpr const char* kTiDbAllTypes = R"json({
    "type": {"Tp": 8, "Flag": 0, "Flen": 20, "Decimal": 0, "Charset": "binary", "Collate": "binary", "Elems": null},
    "state": 5, "hidden": false, "version": 2},
   {"id": 33, "name": {"O": "c_gen_s", "L": "c_gen_s"}, "offset": 32,
-   "generated_expr_string": "lower(`c_char`)", "generated_stored": true, "dependences": {"c_char": {}},
-   "type": {"Tp": 15, "Flag": 0, "Flen": 10, "Decimal": 0, "Charset": "utf8mb4", "Collate": "utf8mb4_bin", "Elems": null},
+   "generated_expr_string": "`c_dec` * 2", "generated_stored": true, "dependences": {"c_dec": {}},
+   "type": {"Tp": 246, "Flag": 0, "Flen": 22, "Decimal": 6, "Charset": "binary", "Collate": "binary", "Elems": null},
    "state": 5, "hidden": false, "version": 2},
   {"id": 34, "name": {"O": "_V$_expr_idx_0", "L": "_v$_expr_idx_0"}, "offset": 33,
    "generated_expr_string": "lower(`c_vc`)", "generated_stored": false,
@@ -195,7 +195,7 @@ inline constexpr const char* kTiDbAllTypesCreateTable =
     "  `c_json` JSON,\n"
     "  `c_geo` GEOMETRY,\n"
     "  `c_gen` BIGINT(20) AS (`c_i_u` + 1) VIRTUAL,\n"
-    "  `c_gen_s` VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin AS (lower(`c_char`)) STORED,\n"
+    "  `c_gen_s` DECIMAL(22,6) AS (`c_dec` * 2) STORED,\n"
     "  PRIMARY KEY (`id`),\n"
     "  UNIQUE KEY `uk_vc` (`c_vc`(100),`c_ti`),\n"
     "  KEY `k_text` (`c_text`(10))\n"
