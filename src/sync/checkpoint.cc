@@ -1,6 +1,9 @@
 #include "sync/checkpoint.h"
 
+#include <fmt/format.h>
+
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "mysql/quote.h"
@@ -21,6 +24,24 @@ std::string Text(const mysql::Value& v) { return v.value_or(""); }
 constexpr uint32_t kDdlMarkerWorker = 4294967295u;
 
 }  // namespace
+
+std::string EncodeTableInfo(const TableInfo& info) {
+  nlohmann::json json{{"create_table", info.create_table}};
+  if (!info.schema_collation.empty()) json["schema_collation"] = info.schema_collation;
+  return json.dump();
+}
+
+std::optional<TableInfo> DecodeTableInfo(std::string_view table_info) {
+  auto json = nlohmann::json::parse(table_info, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  auto text = [&json](const char* key) {
+    auto it = json.find(key);
+    return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  TableInfo info{text("create_table"), text("schema_collation")};
+  if (info.create_table.empty()) return std::nullopt;
+  return info;
+}
 
 std::strong_ordering CompareRowPoints(const RowPoint& a, const RowPoint& b) {
   if (auto c = binlog::ComparePositions(a.position, b.position); c != 0) return c;
@@ -114,11 +135,12 @@ Result<std::optional<GlobalCheckpoint>> SyncerCheckpoint::LoadGlobal(mysql::Conn
   return std::optional<GlobalCheckpoint>(std::move(global));
 }
 
-Result<std::vector<TableCheckpoint>> SyncerCheckpoint::LoadTables(mysql::Connection& conn) const {
+Result<std::vector<TableCheckpoint>> SyncerCheckpoint::QueryTables(mysql::Connection& conn,
+                                                                   const std::string& where) const {
   DM_ASSIGN_OR_RETURN(auto rows, conn.QueryRows("SELECT cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, "
                                                 "table_info FROM " +
                                                 table_ + " WHERE id = " + Quote(conn, source_id_) +
-                                                " AND is_global = 0 ORDER BY cp_schema, cp_table"));
+                                                " AND is_global = 0 AND " + where + " ORDER BY cp_schema, cp_table"));
   std::vector<TableCheckpoint> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
@@ -131,6 +153,36 @@ Result<std::vector<TableCheckpoint>> SyncerCheckpoint::LoadTables(mysql::Connect
     out.push_back(std::move(t));
   }
   return out;
+}
+
+Result<std::vector<TableCheckpoint>> SyncerCheckpoint::LoadTables(mysql::Connection& conn) const {
+  return QueryTables(conn, "TRUE");
+}
+
+Result<std::optional<TableCheckpoint>> SyncerCheckpoint::LoadTable(mysql::Connection& conn,
+                                                                   const filter::TableName& table) const {
+  DM_ASSIGN_OR_RETURN(std::vector<TableCheckpoint> rows,
+                      QueryTables(conn, "cp_schema = " + Quote(conn, table.schema) +
+                                            " AND cp_table = " + Quote(conn, table.table)));
+  if (rows.empty()) return std::optional<TableCheckpoint>();
+  return std::optional<TableCheckpoint>(std::move(rows.front()));
+}
+
+Status SyncerCheckpoint::SaveTableInfo(mysql::Connection& conn, const filter::TableName& table,
+                                       const std::string& table_info) const {
+  DM_ASSIGN_OR_RETURN(std::optional<GlobalCheckpoint> global, LoadGlobal(conn));
+  if (!global) {
+    return Status::FailedPrecondition(fmt::format("{} has no global row for source {}: its sync unit has not started",
+                                                  table_, source_id_));
+  }
+  const binlog::Location& at = global->location;
+  return conn.Execute("INSERT INTO " + table_ +
+                      " (id, cp_schema, cp_table, binlog_name, binlog_pos, binlog_gtid, table_info, is_global) "
+                      "VALUES (" +
+                      Quote(conn, source_id_) + "," + Quote(conn, table.schema) + "," + Quote(conn, table.table) + "," +
+                      Quote(conn, at.position.file) + "," + std::to_string(at.position.offset) + "," +
+                      Quote(conn, at.gtid_set) + "," + Quote(conn, table_info) +
+                      ",0) ON DUPLICATE KEY UPDATE table_info = VALUES(table_info)");
 }
 
 Result<std::vector<WorkerProgress>> SyncerCheckpoint::LoadWorkerProgress(mysql::Connection& conn) const {

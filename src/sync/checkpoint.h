@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "binlog/location.h"
@@ -51,6 +52,23 @@ struct TableCheckpoint {
   binlog::Location location;
   std::string table_info;  // JSON; "{}" when unknown
 };
+
+// What dm keeps in a per-table row's table_info (DM keeps TiDB's TableInfo
+// JSON there): the tracked CREATE TABLE and, when not the server's default,
+// the default collation of its schema, which decides later CREATE TABLEs
+// without a charset. JSON: {"create_table": ..., "schema_collation": ...}.
+struct TableInfo {
+  std::string create_table;
+  std::string schema_collation;  // "" for the server's default
+};
+
+// The table_info text of `info` (schema_collation left out when empty).
+std::string EncodeTableInfo(const TableInfo& info);
+
+// `table_info` read back; nullopt when it is not dm's form: "{}", DM's own
+// TableInfo JSON (a task moved from DM, which has no create_table), or not
+// JSON at all. Such a table is seeded as one the checkpoint does not know.
+std::optional<TableInfo> DecodeTableInfo(std::string_view table_info);
 
 // A worker's row in the progress table.
 struct WorkerProgress {
@@ -88,6 +106,8 @@ class SyncerCheckpoint {
   Result<std::optional<GlobalCheckpoint>> LoadGlobal(mysql::Connection& conn) const;
   // The per-table rows of this source.
   Result<std::vector<TableCheckpoint>> LoadTables(mysql::Connection& conn) const;
+  // The per-table row of upstream `table`; nullopt when there is none.
+  Result<std::optional<TableCheckpoint>> LoadTable(mysql::Connection& conn, const filter::TableName& table) const;
   // The workers' rows of this source, by worker.
   Result<std::vector<WorkerProgress>> LoadWorkerProgress(mysql::Connection& conn) const;
 
@@ -107,6 +127,13 @@ class SyncerCheckpoint {
   // dropped or renamed away, whose definitions must not come back at a
   // restart. Missing rows are no error.
   Status RemoveTables(mysql::Connection& conn, const std::vector<filter::TableName>& tables) const;
+
+  // Sets the table_info of upstream `table` (autocommit), which the syncer
+  // seeds the table from at its next start (binlog-schema update). A table
+  // without a row gets one at the global row's location; a row's location
+  // is kept. FailedPrecondition when there is no global row (the sync unit
+  // has not started). REQUIRES: no syncer of this source runs.
+  Status SaveTableInfo(mysql::Connection& conn, const filter::TableName& table, const std::string& table_info) const;
 
   // Empties the global row's safe-mode exit point, nothing else (autocommit):
   // a run that starts consumes the exit point of the last one, so that a
@@ -138,6 +165,9 @@ class SyncerCheckpoint {
                                 const std::vector<TableCheckpoint>& tables) const;
   // Runs `statements` in one transaction, rolled back on the first error.
   static Status InTransaction(mysql::Connection& conn, const std::vector<std::string>& statements);
+  // The per-table rows of this source that `where` (an SQL condition, ANDed)
+  // selects, ordered by table.
+  Result<std::vector<TableCheckpoint>> QueryTables(mysql::Connection& conn, const std::string& where) const;
 
   std::string meta_schema_;
   std::string source_id_;

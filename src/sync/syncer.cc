@@ -42,14 +42,6 @@ bool IsStatement(std::string_view query, std::string_view word) {
   return EqualsIgnoreCase(query, word);
 }
 
-// dm's table_info (DM's is TiDB's TableInfo JSON): the CREATE TABLE and,
-// when not the server's default, the default collation of its schema.
-std::string TableInfoJson(const std::string& create_table, const std::string& schema_collation) {
-  nlohmann::json info{{"create_table", create_table}};
-  if (!schema_collation.empty()) info["schema_collation"] = schema_collation;
-  return info.dump();
-}
-
 std::string PositionText(const binlog::Position& p) { return p.ToString(); }
 
 filter::EventType RowsEventType(binlog::RowsKind kind) {
@@ -439,7 +431,7 @@ Status Syncer::Impl::Flush(bool exiting) {
   // a statement of the whole schema's size.
   std::vector<TableCheckpoint> tables;
   auto add = [&](const filter::TableName& name, const std::string& create_table, const std::string& collation) {
-    std::string info = TableInfoJson(create_table, collation);
+    std::string info = EncodeTableInfo({create_table, collation});
     auto saved = saved_table_info_.find({name.schema, name.table});
     if (saved == saved_table_info_.end() || saved->second != info) tables.push_back({name, committed_, std::move(info)});
   };

@@ -61,6 +61,19 @@ mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db) {
   return options;
 }
 
+sync::BinlogSchemaScope BinlogSchemaScopeFor(const config::TaskConfig& task, const config::MySQLInstance& instance,
+                                             const config::SourceConfig& source) {
+  sync::BinlogSchemaScope scope{task.name,
+                                source.source_id,
+                                task.meta_schema,
+                                ToConnectionOptions(source.from),
+                                ToConnectionOptions(task.target_database),
+                                {},
+                                task.case_sensitive};
+  for (const std::string& name : instance.route_rules) scope.routes.push_back(task.routes.at(name));
+  return scope;
+}
+
 SubTask::SubTask(const config::TaskConfig& task, const config::MySQLInstance& instance,
                  const config::SourceConfig& source, bool exit_when_synced, StartTimeArg start_time)
     : task_(task),

@@ -36,6 +36,7 @@
 #include "load/loader.h"
 #include "load/progress.h"
 #include "mysql/connection.h"
+#include "sync/binlog_schema.h"
 #include "sync/syncer.h"
 
 namespace dm::unit {
@@ -50,6 +51,11 @@ std::string_view UnitName(UnitKind unit);  // "Dump", "Load", "Sync", "" for non
 // Maps a task/source `DBConfig` (with its optional `security`) to connection
 // options; the password stays a Secret.
 mysql::ConnectionOptions ToConnectionOptions(const config::DBConfig& db);
+
+// What binlog-schema operates on for `instance` of `task` (whose source is
+// `source`): the same checkpoint, servers and routes as the subtask's sync.
+sync::BinlogSchemaScope BinlogSchemaScopeFor(const config::TaskConfig& task, const config::MySQLInstance& instance,
+                                             const config::SourceConfig& source);
 
 // start-task --remove-meta (as DM): deletes the checkpoints of `task` for
 // `source_id` from the target's meta schema, so the subtask starts afresh.
