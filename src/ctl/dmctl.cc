@@ -59,6 +59,11 @@ struct CommandOptions {
   std::string file;
   std::string path;
   std::string dir;
+  // binlog-schema update: DM's defaults.
+  bool flush = true;
+  bool sync = true;
+  bool from_source = false;
+  bool from_target = false;
 };
 
 // What one invocation runs with: streams, global flags and, once Connect()
@@ -265,6 +270,48 @@ int QueryStatus(Session& session, const CLI::App& cmd, const CommandOptions& o) 
   return session.Print(*response, FormatJson(*response, style));
 }
 
+// binlog-schema list|update|delete <task> <database> <table> [schema-file].
+// As DM, the answer lists one entry per -s source (list: the CREATE TABLE in
+// its msg); dmctl exits 1 when any of them failed.
+int BinlogSchema(Session& session, const CLI::App& cmd, const CommandOptions& o, SchemaOp op) {
+  const bool from_server = o.from_source || o.from_target;
+  if (op == SchemaOp::kSet && o.from_source && o.from_target) {
+    return session.Usage(cmd, "from-source and from-target can not be used together");
+  }
+  if (op == SchemaOp::kSet && from_server && o.args.size() == 4) {
+    return session.Usage(cmd, "can not set schema-file when use from-source or from-target");
+  }
+  const bool with_file = op == SchemaOp::kSet && !from_server;
+  if (o.args.size() != (with_file ? 4u : 3u)) {
+    return session.Usage(cmd, with_file ? "give a task name or task file, a database, a table and a schema file "
+                                          "(or --from-source / --from-target instead of the file)"
+                                        : "give a task name or task file, a database and a table");
+  }
+  auto name = OptionalTaskName(session, o);
+  if (!name.ok()) return session.Fail(name.status());
+  SchemaOperation operation;
+  operation.op = op;
+  operation.task = *name;
+  operation.sources = session.sources();
+  operation.database = o.args[1];
+  operation.table = o.args[2];
+  if (with_file) {
+    auto text = config::ReadConfigFile(o.args[3]);
+    if (!text.ok()) return session.Fail(text.status());
+    operation.schema = std::move(*text);
+  }
+  if (op == SchemaOp::kSet) {
+    operation.flush = o.flush;
+    operation.sync = o.sync;
+    operation.from_source = o.from_source;
+    operation.from_target = o.from_target;
+  }
+  auto response = session.Call(OperateSchemaRequest(operation));
+  if (!response.ok()) return session.Fail(response.status());
+  session.out() << FormatJson(*response, JsonStyle::kProtobuf) << "\n";
+  return ResponseAndSourcesSucceeded(*response) ? 0 : kExitFailed;
+}
+
 int ListMember(Session& session, const CLI::App& cmd, const CommandOptions& o) {
   if (!o.args.empty()) return session.Usage(cmd, "takes no arguments");
   return session.Run(ListMemberRequest(o.leader, o.master, o.worker_kind, o.names));
@@ -426,6 +473,39 @@ std::vector<Command> AddCommands(CLI::App& app, CommandOptions& o) {
                                  "task|master|worker|source, then the name"),
                       GetConfigCommand);
   get->add_option("-f,--file", o.file, "write the config to this file instead");
+
+  CLI::App* schema = app.add_subcommand("binlog-schema", "manage or show table schema in schema tracker");
+  schema->fallthrough();
+  schema->require_subcommand(1);
+  struct SchemaCommand {
+    const char* name;
+    const char* description;
+    const char* args_name;
+    SchemaOp op;
+  };
+  for (const SchemaCommand& c :
+       {SchemaCommand{"list", "show table schema structure", "task-database-table", SchemaOp::kGet},
+        SchemaCommand{"update", "update tables schema structure", "task-database-table-file", SchemaOp::kSet},
+        SchemaCommand{"delete", "delete table schema structure", "task-database-table", SchemaOp::kRemove}}) {
+    SchemaOp op = c.op;
+    CLI::App* cmd = add(AddCommand(*schema, c.name, c.description, o, c.args_name,
+                                   op == SchemaOp::kSet
+                                       ? "task name or task file, database, table, then the schema file"
+                                       : "task name or task file, database, table"),
+                        [op](Session& s, const CLI::App& command, const CommandOptions& opts) {
+                          return BinlogSchema(s, command, opts, op);
+                        });
+    if (op != SchemaOp::kSet) continue;
+    cmd->add_flag("--flush", o.flush, "flush the table info and checkpoint immediately (dm always does)")
+        ->capture_default_str();
+    cmd->add_flag("--sync", o.sync,
+                  "sync the table info to master to resolve shard ddl lock, only for optimistic mode now")
+        ->capture_default_str();
+    cmd->add_flag("--from-source", o.from_source,
+                  "use the schema from upstream database as the schema of the specified tables");
+    cmd->add_flag("--from-target", o.from_target,
+                  "use the schema from downstream database as the schema of the specified tables");
+  }
 
   CLI::App* config = app.add_subcommand("config", "show, export or import configs");
   config->fallthrough();

@@ -308,6 +308,124 @@ TEST(DmctlTest, FalseResultIsPrintedAndExitsOne) {
             "    \"sources\": [\n    ]\n}\n");
 }
 
+TEST(DmctlTest, BinlogSchemaListAndDeleteSendDmsOperateSchemaRequest) {
+  testutil::TempDir dir;
+  std::string file = dir.WriteFile("task.yaml", kTaskYaml);
+  struct Case {
+    const char* command;
+    const char* op;
+  };
+  for (Case c : {Case{"list", "GetSchema"}, Case{"delete", "RemoveSchema"}}) {
+    for (const std::string& task : {std::string("orders"), file}) {
+      Recorder master;
+      MasterRequest request = master.Request({"binlog-schema", c.command, "-s", "mysql-01", task, "shop", "items"});
+      EXPECT_EQ(request.method, "PUT");
+      EXPECT_EQ(request.target, "/apis/v1alpha1/schema");
+      EXPECT_EQ(Body(request), (nlohmann::json{{"op", c.op},
+                                               {"task", "orders"},
+                                               {"sources", {"mysql-01"}},
+                                               {"database", "shop"},
+                                               {"table", "items"},
+                                               {"schema", ""},
+                                               {"flush", false},
+                                               {"sync", false},
+                                               {"fromSource", false},
+                                               {"fromTarget", false}}));
+    }
+  }
+}
+
+TEST(DmctlTest, BinlogSchemaUpdateSendsTheFileOrTheServerToReadFrom) {
+  testutil::TempDir dir;
+  const std::string create = "CREATE TABLE items (id INT PRIMARY KEY, b INT)\n";
+  std::string schema_file = dir.WriteFile("items.sql", create);
+  Recorder from_file;
+  nlohmann::json body = Body(from_file.Request({"binlog-schema", "update", "orders", "shop", "items", schema_file,
+                                                "-s", "mysql-01,mysql-02"}));
+  EXPECT_EQ(body["op"], "SetSchema");
+  EXPECT_EQ(body["sources"], (nlohmann::json{"mysql-01", "mysql-02"}));
+  EXPECT_EQ(body["schema"], create);
+  // DM's defaults: --flush and --sync are on.
+  EXPECT_EQ(body["flush"], true);
+  EXPECT_EQ(body["sync"], true);
+  EXPECT_EQ(body["fromSource"], false);
+
+  Recorder from_source;
+  body = Body(from_source.Request(
+      {"binlog-schema", "update", "-s", "mysql-01", "orders", "shop", "items", "--from-source", "--flush=false"}));
+  EXPECT_EQ(body["schema"], "");
+  EXPECT_EQ(body["fromSource"], true);
+  EXPECT_EQ(body["fromTarget"], false);
+  EXPECT_EQ(body["flush"], false);
+  EXPECT_EQ(body["sync"], true);
+
+  Recorder from_target;
+  body = Body(from_target.Request({"binlog-schema", "update", "-s", "mysql-01", "orders", "shop", "items",
+                                   "--from-target"}));
+  EXPECT_EQ(body["fromTarget"], true);
+}
+
+TEST(DmctlTest, BinlogSchemaUsageErrorsSendNothing) {
+  testutil::TempDir dir;
+  std::string schema_file = dir.WriteFile("items.sql", "CREATE TABLE items (id INT)");
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{{"binlog-schema", "list", "orders", "shop"}, "a database and a table"},
+           Case{{"binlog-schema", "delete", "orders", "shop", "items", "extra"}, "a database and a table"},
+           Case{{"binlog-schema", "update", "orders", "shop", "items"}, "schema file"},
+           Case{{"binlog-schema", "update", "orders", "shop", "items", "--from-source", "--from-target"},
+                "from-source and from-target can not be used together"},
+           Case{{"binlog-schema", "update", "orders", "shop", "items", schema_file, "--from-target"},
+                "can not set schema-file when use from-source or from-target"},
+           Case{{"binlog-schema"}, "binlog-schema"},
+       }) {
+    Recorder master;
+    std::vector<std::string> args = {"--master-addr", "127.0.0.1:8261"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    DmctlResult run = master.Run(args);
+    EXPECT_EQ(run.code, 2) << c.args.back();
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << run.err;
+    EXPECT_TRUE(master.requests.empty());
+  }
+  Recorder master;
+  DmctlResult run = master.Run({"--master-addr", "127.0.0.1:8261", "binlog-schema", "update", "orders", "shop",
+                                "items", dir.path() + "/missing.sql"});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.err.find("missing.sql"), std::string::npos) << run.err;
+  EXPECT_TRUE(master.requests.empty());
+}
+
+TEST(DmctlTest, BinlogSchemaPrintsDmsAnswerAndFailsWhenASourceFailed) {
+  Recorder master;
+  master.answer = R"json({"result": true, "msg": "", "sources": [
+      {"result": true, "msg": "CREATE TABLE `items` (\n  `id` int(11) NOT NULL\n)", "source": "mysql-01",
+       "worker": "w1"}]})json";
+  DmctlResult run = master.Run({"--master-addr", "127.0.0.1:8261", "binlog-schema", "list", "-s", "mysql-01",
+                                "orders", "shop", "items"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "{\n    \"result\": true,\n    \"msg\": \"\",\n    \"sources\": [\n        {\n"
+            "            \"result\": true,\n"
+            "            \"msg\": \"CREATE TABLE `items` (\\n  `id` int(11) NOT NULL\\n)\",\n"
+            "            \"source\": \"mysql-01\",\n            \"worker\": \"w1\"\n        }\n    ]\n}\n");
+
+  master.answer = R"({"result": true, "msg": "", "sources": [
+      {"result": true, "msg": "", "source": "mysql-01", "worker": "w1"},
+      {"result": false, "msg": "current stage is Running but not paused, invalid", "source": "mysql-02",
+       "worker": "w2"}]})";
+  run = master.Run({"--master-addr", "127.0.0.1:8261", "binlog-schema", "delete", "-s", "mysql-01,mysql-02", "orders",
+                    "shop", "items"});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.out.find("current stage is Running but not paused, invalid"), std::string::npos) << run.out;
+
+  master.answer = R"({"result": false, "msg": "must specify at least one source"})";
+  run = master.Run({"--master-addr", "127.0.0.1:8261", "binlog-schema", "list", "orders", "shop", "items"});
+  EXPECT_EQ(run.code, 1);
+}
+
 TEST(DmctlTest, NonJsonAnswerIsAnErrorWithTheHttpStatus) {
   Recorder master;
   master.answer = "404 page not found";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace dm::ctl {
@@ -57,6 +58,15 @@ std::string_view TaskOpName(TaskOp op) {
     case TaskOp::kStop: return "Stop";
   }
   return "InvalidOp";
+}
+
+std::string_view SchemaOpName(SchemaOp op) {
+  switch (op) {
+    case SchemaOp::kGet: return "GetSchema";
+    case SchemaOp::kSet: return "SetSchema";
+    case SchemaOp::kRemove: return "RemoveSchema";
+  }
+  return "InvalidSchemaOp";
 }
 
 MasterRequest WithBody(std::string method, std::string target, const ordered_json& body) {
@@ -123,6 +133,14 @@ MasterRequest GetConfigRequest(const std::string& type, const std::string& name)
   return {"GET", fmt::format("{}/config/{}/{}", kApi, Escape(type), Escape(name)), ""};
 }
 
+MasterRequest OperateSchemaRequest(const SchemaOperation& o) {
+  ordered_json body = {{"op", SchemaOpName(o.op)}, {"task", o.task},           {"sources", o.sources},
+                       {"database", o.database},   {"table", o.table},         {"schema", o.schema},
+                       {"flush", o.flush},         {"sync", o.sync},           {"fromSource", o.from_source},
+                       {"fromTarget", o.from_target}};
+  return WithBody("PUT", fmt::format("{}/schema", kApi), body);
+}
+
 Result<ordered_json> ParseMasterResponse(const http::Response& response) {
   ordered_json body = ordered_json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_object()) return body;
@@ -134,6 +152,14 @@ Result<ordered_json> ParseMasterResponse(const http::Response& response) {
 bool ResponseSucceeded(const ordered_json& response) {
   auto result = response.find("result");
   return result != response.end() && result->is_boolean() && result->get<bool>();
+}
+
+bool ResponseAndSourcesSucceeded(const ordered_json& response) {
+  if (!ResponseSucceeded(response)) return false;
+  auto sources = response.find("sources");
+  if (sources == response.end() || !sources->is_array()) return true;
+  return std::all_of(sources->begin(), sources->end(),
+                     [](const ordered_json& entry) { return entry.is_object() && ResponseSucceeded(entry); });
 }
 
 }  // namespace dm::ctl

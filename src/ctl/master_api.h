@@ -69,6 +69,28 @@ MasterRequest TransferSourceRequest(const std::string& source, const std::string
 // GET /apis/v1alpha1/config/{task|master|worker|source}/{name}.
 MasterRequest GetConfigRequest(const std::string& type, const std::string& name);
 
+// DM's SchemaOp for binlog-schema list, update and delete.
+enum class SchemaOp { kGet, kSet, kRemove };
+
+// One binlog-schema command (DM's OperateSchemaRequest).
+struct SchemaOperation {
+  SchemaOp op = SchemaOp::kGet;
+  std::string task;
+  std::vector<std::string> sources;
+  std::string database;
+  std::string table;
+  std::string schema;  // kSet without from_source/from_target: the CREATE TABLE text
+  bool flush = false;
+  bool sync = false;
+  bool from_source = false;
+  bool from_target = false;
+};
+
+// PUT /apis/v1alpha1/schema {"op", "task", "sources", "database", "table",
+// "schema", "flush", "sync", "fromSource", "fromTarget"} (DM's route and
+// fields; op by name: "GetSchema", "SetSchema", "RemoveSchema").
+MasterRequest OperateSchemaRequest(const SchemaOperation& operation);
+
 // Parses a master's answer: the JSON object body, whatever the HTTP status
 // (the master explains failures in "result"/"msg"). A body that is not a JSON
 // object is Unavailable naming the HTTP status and the start of the body.
@@ -76,5 +98,9 @@ Result<nlohmann::ordered_json> ParseMasterResponse(const http::Response& respons
 
 // The `result` field of a parsed answer (false when absent).
 bool ResponseSucceeded(const nlohmann::ordered_json& response);
+
+// ResponseSucceeded, and so is every entry of its `sources` list: DM answers
+// some commands with `result: true` and one failed entry per source.
+bool ResponseAndSourcesSucceeded(const nlohmann::ordered_json& response);
 
 }  // namespace dm::ctl

@@ -423,6 +423,7 @@ void MasterServer::RegisterHandlers(http::Server& server) {
   server.Handle("PUT", "/apis/v1alpha1/leader/([^/]+)", bind(&MasterServer::OperateLeader));
   server.Handle("GET", "/apis/v1alpha1/config/(task|source|master|worker)/([^/]+)",
                 OnLeader(bind(&MasterServer::GetConfig)));
+  server.Handle("PUT", "/apis/v1alpha1/schema", OnLeader(bind(&MasterServer::OperateSchema)));
   // get-config master NAME: the master that serves it asks NAME directly.
   server.Handle("GET", "/apis/v1alpha1/config/self", [this](const http::Request&) { return SelfConfig(); });
   // Workers keep their lease through whichever master they reach.
@@ -942,6 +943,44 @@ http::Response MasterServer::GetConfig(const http::Request& req) {
   out["result"] = true;
   out["msg"] = "";
   out["cfg"] = HidePasswords(text);
+  return Json(200, out);
+}
+
+http::Response MasterServer::OperateSchema(const http::Request& req) {
+  auto body = ParseBody(req);
+  if (!body.ok()) return Fail(body.status().message(), 400);
+  std::vector<std::string> sources = StringList(*body, "sources");
+  if (sources.empty()) return Fail("must specify at least one source");
+  std::sort(sources.begin(), sources.end());
+  sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+  auto view = ReadClusterView(client_);
+  if (!view.ok()) return Fail(view.status().message(), 503);
+  json out;
+  out["result"] = true;
+  out["msg"] = "";
+  out["sources"] = json::array();
+  for (const std::string& source : sources) {
+    const std::string worker = BoundWorkerOf(*view, source);
+    if (worker.empty()) {
+      out["sources"].push_back(
+          SourceResult(source, "", false, fmt::format("source {} relevant worker-client not found", source)));
+      continue;
+    }
+    // DM's OperateWorkerSchemaRequest: the master's request for one source.
+    json forwarded = *body;
+    forwarded.erase("sources");
+    forwarded["source"] = source;
+    auto response =
+        http::Call(view->workers[worker].address, "PUT", "/apis/v1alpha1/schema", forwarded.dump(), peer_options_);
+    json answer = response.ok() ? json::parse(response->body, nullptr, false) : json();
+    if (!answer.is_object() || !answer.contains("result")) {
+      const std::string why = response.ok() ? fmt::format("HTTP {}: {}", response->status, response->body.substr(0, 200))
+                                            : response.status().message();
+      out["sources"].push_back(SourceResult(source, worker, false, fmt::format("cannot reach dm-worker {}: {}", worker, why)));
+      continue;
+    }
+    out["sources"].push_back(SourceResult(source, worker, answer.value("result", false), answer.value("msg", "")));
+  }
   return Json(200, out);
 }
 

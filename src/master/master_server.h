@@ -105,6 +105,9 @@ class MasterServer {
   http::Response MemberConfig(const std::string& type, const std::string& name);
   // This master's running config as TOML, secrets hidden (DM's get-config master).
   http::Response SelfConfig() const;
+  // binlog-schema list|update|delete (DM's OperateSchema): forwarded to the
+  // worker bound to each `-s` source, whose answers are listed by source.
+  http::Response OperateSchema(const http::Request& req);
   http::Response WorkerKeepalive(const http::Request& req);
   http::Response JoinMember(const http::Request& req);
 

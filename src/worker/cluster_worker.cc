@@ -9,10 +9,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
 
+#include "common/errors.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/strings.h"
@@ -21,6 +23,7 @@
 #include "config/toml_encoder.h"
 #include "http/client.h"
 #include "http/server.h"
+#include "sync/binlog_schema.h"
 #include "unit/query_status.h"
 #include "unit/subtask.h"
 #include "worker/task_metrics.h"
@@ -61,6 +64,8 @@ struct Runner {
   int64_t stage_revision = 0;
   int64_t start_time_revision = 0;  // of the --start-time the subtask started with; 0: none
   std::unique_ptr<unit::SubTask> subtask;  // null when it never started (paused, or a bad task file)
+  // What binlog-schema operates on; nullopt when the task file is bad.
+  std::optional<sync::BinlogSchemaScope> schema_scope;
   unit::SubTaskStatus idle;                // what to report while `subtask` is null
   std::jthread thread;
   std::atomic<bool> done{false};
@@ -105,6 +110,58 @@ Result<DesiredState> ParseDesired(const std::string& text) {
   return state;
 }
 
+// DM's SchemaOp of an OperateWorkerSchema request: its name (as dmctl
+// sends it) or number (as DM's HTTP API accepts it).
+enum class SchemaOp { kGet = 1, kSet = 2, kRemove = 3 };
+
+std::optional<SchemaOp> ParseSchemaOp(const json& op) {
+  static const std::map<std::string, SchemaOp> kNames = {
+      {"GetSchema", SchemaOp::kGet}, {"SetSchema", SchemaOp::kSet}, {"RemoveSchema", SchemaOp::kRemove}};
+  if (op.is_string()) {
+    auto it = kNames.find(op.get<std::string>());
+    if (it != kNames.end()) return it->second;
+  } else if (op.is_number_integer()) {
+    const int64_t number = op.get<int64_t>();
+    for (const auto& [name, value] : kNames) {
+      if (static_cast<int64_t>(value) == number) return value;
+    }
+  }
+  return std::nullopt;
+}
+
+// Runs one binlog-schema operation of `request` (DM's OperateWorkerSchema
+// fields) on `scope`; the answer's msg: the CREATE TABLE for kGet, else "".
+Result<std::string> RunSchemaOp(const json& request, const sync::BinlogSchemaScope& scope) {
+  auto op = ParseSchemaOp(request.value("op", json()));
+  if (!op) return Status::InvalidArgument(fmt::format("invalid schema op {}", request.value("op", json()).dump()));
+  const filter::TableName table{request.value("database", ""), request.value("table", "")};
+  if (table.schema.empty() || table.table.empty()) {
+    return Status::InvalidArgument("binlog-schema needs a database and a table name");
+  }
+  switch (*op) {
+    case SchemaOp::kGet: return sync::ListBinlogSchema(scope, table);
+    case SchemaOp::kRemove: {
+      DM_RETURN_IF_ERROR(sync::DeleteBinlogSchema(scope, table));
+      return std::string();
+    }
+    case SchemaOp::kSet: break;
+  }
+  const bool from_source = request.value("fromSource", false);
+  const bool from_target = request.value("fromTarget", false);
+  const std::string text = request.value("schema", "");
+  if (from_source && from_target) return Status::InvalidArgument("from-source and from-target can not be used together");
+  if ((from_source || from_target) && !text.empty()) {
+    return Status::InvalidArgument("can not set schema-file when use from-source or from-target");
+  }
+  if (!from_source && !from_target && text.empty()) {
+    return Status::InvalidArgument("the schema is empty: give a CREATE TABLE statement, --from-source or --from-target");
+  }
+  const sync::SchemaOrigin origin =
+      from_source ? sync::SchemaOrigin::kSource : from_target ? sync::SchemaOrigin::kTarget : sync::SchemaOrigin::kText;
+  DM_RETURN_IF_ERROR(sync::UpdateBinlogSchema(scope, table, origin, text).status());
+  return std::string();
+}
+
 class ClusterWorker {
  public:
   ClusterWorker(const config::WorkerConfig& cfg, const crypto::SecretKey& key) : cfg_(cfg), key_(key) {
@@ -131,6 +188,10 @@ class ClusterWorker {
   void StopAll(std::string_view why);
   std::unique_ptr<Runner> Take(const std::string& task);
   std::vector<unit::SubTaskStatus> Snapshots(const std::string& task);
+  // PUT /apis/v1alpha1/schema, DM's OperateWorkerSchema: binlog-schema on
+  // one subtask of the bound source, which must be paused (as DM). Answers
+  // DM's CommonWorkerResponse {result, msg, source, worker}.
+  http::Response OperateSchema(const http::Request& req);
 
   const config::WorkerConfig& cfg_;
   const crypto::SecretKey& key_;
@@ -142,6 +203,11 @@ class ClusterWorker {
   DesiredState desired_;           // guarded by state_mu_
   Clock::time_point last_ok_;      // guarded by state_mu_
   bool keepalive_ok_ever_ = false;  // guarded by state_mu_
+
+  // Held by Apply and by OperateSchema for their whole run: a subtask is not
+  // resumed (nor briefly out of runners_) while binlog-schema changes its
+  // tracked definitions, so the stage it checked holds until it is done.
+  std::mutex ops_mu_;
 
   // Touched by the reconcile loop (main thread); read by HTTP handlers and the
   // keepalive thread through Snapshots() and KeepaliveBody().
@@ -263,6 +329,7 @@ void ClusterWorker::StartRunner(const std::string& task, const DesiredSubTask& w
       if (i.source_id == source_) instance = &i;
     }
   }
+  if (parsed.ok() && instance != nullptr) runner->schema_scope = unit::BinlogSchemaScopeFor(*parsed, *instance, source_cfg_);
   if (!parsed.ok() || instance == nullptr) {
     runner->idle.stage = unit::Stage::kPaused;
     runner->idle.error = parsed.ok() ? Status::FailedPrecondition(fmt::format(
@@ -365,6 +432,57 @@ void ClusterWorker::Apply(const DesiredState& desired) {
   }
 }
 
+http::Response ClusterWorker::OperateSchema(const http::Request& req) {
+  json request = json::parse(req.body.empty() ? std::string("{}") : req.body, nullptr, /*allow_exceptions=*/false);
+  if (!request.is_object()) request = json::object();
+  const std::string task = request.value("task", "");
+  const std::string source = request.value("source", "");
+  auto answer = [&](const Status& status, const std::string& msg) {
+    json out = {{"result", status.ok()}, {"msg", msg}, {"source", source}, {"worker", cfg_.name}};
+    if (!status.ok()) {
+      out["msg"] = status.error_code() == ErrorCode::kNone
+                       ? status.message()
+                       : fmt::format("{} {}", FormatErrorTag(status.error_code()), status.message());
+    }
+    return http::Response{200, "application/json", out.dump()};
+  };
+  std::lock_guard ops(ops_mu_);
+  std::optional<sync::BinlogSchemaScope> scope;
+  unit::SubTaskStatus status;
+  {
+    std::lock_guard lock(runners_mu_);
+    auto it = runners_.find(task);
+    if (it == runners_.end()) {
+      return answer(Status(StatusCode::kNotFound, fmt::format("sub task with name {} not found", task),
+                           ErrorCode::kWorkerSubTaskNotFound),
+                    "");
+    }
+    status = it->second->Snapshot();
+    scope = it->second->schema_scope;
+  }
+  if (status.source_id != source) {
+    return answer(Status(StatusCode::kFailedPrecondition,
+                         fmt::format("source of request does not match with source in worker: {} is bound to {}",
+                                     cfg_.name, status.source_id),
+                         ErrorCode::kWorkerSourceNotMatch),
+                  "");
+  }
+  // As DM: a running syncer owns the tracked schema; only a paused subtask
+  // (by pause-task or by an error) may have it read or changed.
+  if (status.stage != unit::Stage::kPaused) {
+    return answer(Status(StatusCode::kFailedPrecondition,
+                         fmt::format("current stage is {} but not paused, invalid", unit::StageName(status.stage)),
+                         ErrorCode::kWorkerNotPausedStage),
+                  "");
+  }
+  if (!scope) return answer(status.error, "");  // the task file could not be read: that is its error
+  auto result = RunSchemaOp(request, *scope);
+  log::Info("binlog-schema", {{"task", task}, {"source", source}, {"op", request.value("op", json()).dump()},
+                              {"database", request.value("database", "")}, {"table", request.value("table", "")},
+                              {"result", result.status()}});
+  return answer(result.status(), result.ok() ? *result : std::string());
+}
+
 void ClusterWorker::Reconcile() {
   DesiredState desired;
   bool lease_held = false;
@@ -383,6 +501,7 @@ void ClusterWorker::Reconcile() {
     return;
   }
   stopped_for_lost_lease_ = false;
+  std::lock_guard ops(ops_mu_);
   Apply(desired);
 }
 
@@ -394,6 +513,7 @@ int ClusterWorker::Run(std::ostream& err) {
   server.Handle("GET", "/apis/v1alpha1/status/([^/]+)", [this](const http::Request& req) {
     return http::Response{200, "application/json", unit::QueryStatusJson(Snapshots(req.captures.at(1)), cfg_.name)};
   });
+  server.Handle("PUT", "/apis/v1alpha1/schema", [this](const http::Request& req) { return OperateSchema(req); });
   // get-config worker NAME: the master asks the worker for its running config.
   server.Handle("GET", "/apis/v1alpha1/config/self", [this](const http::Request&) {
     return http::Response{200, "application/json",

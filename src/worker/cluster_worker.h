@@ -8,7 +8,8 @@
 // It serves, on its one port, GET /apis/v1alpha1/status/{task} (its part of
 // query-status, which the master merges), GET /apis/v1alpha1/config/self
 // (its running config as TOML, secrets hidden, for get-config worker),
-// /status and /metrics.
+// PUT /apis/v1alpha1/schema (binlog-schema on a paused subtask, as DM's
+// OperateWorkerSchema), /status and /metrics.
 #pragma once
 
 #include <iosfwd>

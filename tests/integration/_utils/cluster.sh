@@ -33,3 +33,24 @@ synced_one() {
   [ "$(json_field "d['sources'][0]['subTaskStatus'][0]['unit']" <"$work/status.json")" = Sync ] || return 1
   "$DM_BIN_DIR/dm-diff" --task "$2" --source "$3" >"$work/diff.out" 2>&1
 }
+
+# start_one_master: dm-master m1 alone, on $master_port with its etcd peer
+# on $peer_port, data and logs in $work; waits until it answers. Its pid
+# goes to $pids.
+start_one_master() {
+  "$DM_BIN_DIR/dm-master" --name m1 --master-addr "127.0.0.1:$master_port" --peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "m1=http://127.0.0.1:$peer_port" --data-dir "$work/m1" --log-file "$work/m1.log" \
+    2>>"$work/m1.err" &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$master_port/status" 60 || fail "the master did not start: $(tail -3 "$work/m1.err")"
+}
+
+# start_worker: dm-worker w1 on $worker_port joining that master, keepalive
+# TTL 5 s, logs in $work (appended across restarts); its pid in $worker_pid
+# and $pids.
+start_worker() {
+  "$DM_BIN_DIR/dm-worker" --name w1 --worker-addr "127.0.0.1:$worker_port" --join "127.0.0.1:$master_port" \
+    --keepalive-ttl 5 --log-file "$work/w1.log" 2>>"$work/w1.err" &
+  worker_pid=$!
+  pids+=("$worker_pid")
+}

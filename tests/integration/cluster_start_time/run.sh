@@ -35,12 +35,6 @@ alloc_ports 3
 master_port=${ALLOCATED_PORTS[0]} peer_port=${ALLOCATED_PORTS[1]} worker_port=${ALLOCATED_PORTS[2]}
 
 dmctl() { "$DM_BIN_DIR/dmctl" --master-addr "127.0.0.1:$master_port" --rpc-timeout 20s "$@"; }
-start_worker() {
-  "$DM_BIN_DIR/dm-worker" --name w1 --worker-addr "127.0.0.1:$worker_port" --join "127.0.0.1:$master_port" \
-    --keepalive-ttl 5 --log-file "$work/w1.log" 2>>"$work/w1.err" &
-  worker_pid=$!
-  pids+=("$worker_pid")
-}
 
 # Tables exist on both sides before the time (their DDL is not replayed).
 sql "$up_port" -e "FLUSH BINARY LOGS"
@@ -82,11 +76,7 @@ sed -e "s/only: {do-dbs: \[\"$db\"\]}/only: {do-dbs: [\"$db\"], ignore-tables: [
   "$work/task.yaml" >"$work/diff-task.yaml"
 grep -q ignore-tables "$work/diff-task.yaml" || fail "the dm-diff task file lacks ignore-tables"
 
-"$DM_BIN_DIR/dm-master" --name m1 --master-addr "127.0.0.1:$master_port" --peer-urls "http://127.0.0.1:$peer_port" \
-  --initial-cluster "m1=http://127.0.0.1:$peer_port" --data-dir "$work/m1" --log-file "$work/m1.log" \
-  2>>"$work/m1.err" &
-pids+=($!)
-wait_http "http://127.0.0.1:$master_port/status" 60 || fail "the master did not start: $(tail -3 "$work/m1.err")"
+start_one_master
 start_worker
 wait_for 30 "the worker to register" worker_free
 answer=$(dmctl operate-source create "$work/source.yaml") || fail "operate-source create: $answer"
