@@ -84,6 +84,47 @@ TEST_F(SyncerCheckpointTest, RemoveTablesDeletesOnlyThoseRowsOfThisSource) {
   EXPECT_TRUE(global.ok() && global->has_value()) << "the global row went with the tables";
 }
 
+TEST(TableInfoTest, RoundTripsAndRefusesOtherForms) {
+  EXPECT_EQ(EncodeTableInfo({"CREATE TABLE t (a INT)", ""}), R"json({"create_table":"CREATE TABLE t (a INT)"})json");
+  std::optional<TableInfo> info = DecodeTableInfo(EncodeTableInfo({"CREATE TABLE t (a INT)", "latin1_bin"}));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->create_table, "CREATE TABLE t (a INT)");
+  EXPECT_EQ(info->schema_collation, "latin1_bin");
+  // "{}", DM's own TableInfo JSON and broken text are not dm's form.
+  EXPECT_FALSE(DecodeTableInfo("{}").has_value());
+  EXPECT_FALSE(DecodeTableInfo(R"json({"id":45,"name":{"O":"t","L":"t"},"cols":[]})json").has_value());
+  EXPECT_FALSE(DecodeTableInfo("{\"create_table\": ").has_value());
+}
+
+TEST_F(SyncerCheckpointTest, SaveTableInfoAddsARowAtTheGlobalLocationOrKeepsTheRowsOwn) {
+  SyncerCheckpoint cp(meta_, "t1", "mysql-01");
+  ASSERT_TRUE(cp.Prepare(*conn_).ok());
+  // No global row: the sync unit never ran, nothing to seed from.
+  Status refused = cp.SaveTableInfo(*conn_, {"db", "t"}, "{}");
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.ToString();
+  ASSERT_TRUE(cp.Flush(*conn_, {At("mysql-bin.000003", 900, "0-1-7"), std::nullopt},
+                       {{{"db", "old"}, At("mysql-bin.000002", 120), "{}"}})
+                  .ok());
+  const std::string fresh = EncodeTableInfo({"CREATE TABLE `t` (`a` int)", ""});
+  const std::string replaced = EncodeTableInfo({"CREATE TABLE `old` (`b` int)", ""});
+  ASSERT_TRUE(cp.SaveTableInfo(*conn_, {"db", "t"}, fresh).ok());
+  ASSERT_TRUE(cp.SaveTableInfo(*conn_, {"db", "old"}, replaced).ok());
+  auto t = cp.LoadTable(*conn_, {"db", "t"});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE(t->has_value());
+  EXPECT_EQ((*t)->table_info, fresh);
+  EXPECT_EQ((*t)->location.position.file, "mysql-bin.000003");
+  EXPECT_EQ((*t)->location.position.offset, 900u);
+  EXPECT_EQ((*t)->location.gtid_set, "0-1-7");
+  auto old = cp.LoadTable(*conn_, {"db", "old"});
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_EQ((*old)->table_info, replaced);
+  EXPECT_EQ((*old)->location.position.offset, 120u);
+  auto missing = cp.LoadTable(*conn_, {"db", "missing"});
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
 TEST_F(SyncerCheckpointTest, FlushRoundTripsAndClearsWorkerProgress) {
   SyncerCheckpoint cp(meta_, "t1", "mysql-01");
   SyncerCheckpoint other(meta_, "t1", "mysql-02");
