@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <optional>
 
@@ -11,6 +12,7 @@
 #include "mysql/quote.h"
 #include "sync/checkpoint.h"
 #include "sync/schema_tracker.h"
+#include "sync/tidb_table_info.h"
 
 namespace dm::sync {
 namespace {
@@ -28,20 +30,28 @@ Status NoDefinition(const BinlogSchemaScope& scope, const SyncerCheckpoint& chec
       table.schema, table.table, scope.task, scope.source_id, checkpoint.table()));
 }
 
-// The definition the checkpoint row of `table` holds; nullopt without a row.
-// FailedPrecondition when the row is not dm's form.
+// The definition the checkpoint row of `table` holds, as the syncer would
+// seed it (dm's form, or DM's TiDB TableInfo converted); nullopt without a
+// row. FailedPrecondition when the row is neither.
 Result<std::optional<TableInfo>> SavedDefinition(mysql::Connection& conn, const SyncerCheckpoint& checkpoint,
                                                  const BinlogSchemaScope& scope, const filter::TableName& table) {
   DM_ASSIGN_OR_RETURN(std::optional<TableCheckpoint> row, checkpoint.LoadTable(conn, table));
   if (!row) return std::optional<TableInfo>();
-  std::optional<TableInfo> info = DecodeTableInfo(row->table_info);
-  if (!info) {
-    return Status::FailedPrecondition(fmt::format(
-        "{}: the table_info in {} is not dm's {{\"create_table\": ...}} (DM's own TableInfo JSON of a task moved "
-        "from DM?); replace it with binlog-schema update",
-        Describe(scope, table), checkpoint.table()));
+  if (std::optional<TableInfo> info = DecodeTableInfo(row->table_info)) return info;
+  // DM's row (a task moved from DM): the definition the syncer would seed.
+  auto json = nlohmann::json::parse(row->table_info, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_discarded() && IsTiDbTableInfo(json)) {
+    auto converted = TiDbTableInfoToCreateTable(row->table_info);
+    if (!converted.ok()) {
+      return converted.status().WithContext(
+          fmt::format("{}: DM's table_info in {}", Describe(scope, table), checkpoint.table()));
+    }
+    return std::optional<TableInfo>(TableInfo{std::move(*converted), ""});
   }
-  return info;
+  return Status::FailedPrecondition(fmt::format(
+      "{}: the table_info in {} is neither dm's {{\"create_table\": ...}} nor DM's TiDB TableInfo; replace it with "
+      "binlog-schema update",
+      Describe(scope, table), checkpoint.table()));
 }
 
 // The target table that `table` replicates into, named as the syncer names
@@ -104,8 +114,8 @@ Result<std::string> UpdateBinlogSchema(const BinlogSchemaScope& scope, const fil
   DM_ASSIGN_OR_RETURN(mysql::Connection conn, mysql::Connection::Connect(scope.target));
   DM_RETURN_IF_ERROR(checkpoint.Prepare(conn));
   auto saved = SavedDefinition(conn, checkpoint, scope, table);
-  // A row in DM's form is what update exists to replace: its collation is
-  // unknown, so the server's default applies.
+  // A row that cannot be read is what update exists to replace: the
+  // schema's collation is then unknown, so the server's default applies.
   const std::string collation = saved.ok() && *saved ? (*saved)->schema_collation : std::string();
   std::function<Status(SchemaTracker&)> seed;
   std::optional<mysql::Connection> upstream;

@@ -44,8 +44,8 @@ enum class SchemaOrigin {
 // The CREATE TABLE tracked for upstream `table`, as the checkpoint row holds
 // it. NotFound ("Table 'db.tbl' doesn't exist", DM's words) when the
 // checkpoint has no definition of it: at resume the syncer reads it from the
-// target, else the upstream. FailedPrecondition when the row holds DM's own
-// TableInfo JSON (a task moved from DM), which dm cannot show.
+// target, else the upstream. A row in DM's TiDB TableInfo form (a task
+// moved from DM) shows as the CREATE TABLE the syncer would seed from it.
 Result<std::string> ListBinlogSchema(const BinlogSchemaScope& scope, const filter::TableName& table);
 
 // Replaces the tracked definition of upstream `table` with the one `origin`

@@ -66,8 +66,8 @@ struct TableInfo {
 std::string EncodeTableInfo(const TableInfo& info);
 
 // `table_info` read back; nullopt when it is not dm's form: "{}", DM's own
-// TableInfo JSON (a task moved from DM, which has no create_table), or not
-// JSON at all. Such a table is seeded as one the checkpoint does not know.
+// TiDB TableInfo JSON (a task moved from DM, which has no create_table;
+// tidb_table_info.h reads it), or not JSON at all.
 std::optional<TableInfo> DecodeTableInfo(std::string_view table_info);
 
 // A worker's row in the progress table.
