@@ -28,6 +28,7 @@
 #include "sync/dml.h"
 #include "sync/dml_worker.h"
 #include "sync/event_charset.h"
+#include "sync/online_ddl.h"
 #include "sync/schema_tracker.h"
 #include "sync/tidb_table_info.h"
 
@@ -131,6 +132,7 @@ class Syncer::Impl {
   std::unique_ptr<mysql::Connection> target_;    // checkpoints and DDL
   std::unique_ptr<mysql::Connection> upstream_;  // master status, tracker seeding
   std::unique_ptr<SchemaTracker> tracker_;
+  std::optional<OnlineDdl> online_ddl_;  // online-ddl: true
   std::unique_ptr<DmlWorkerPool> pool_;
   std::unique_ptr<binlog::SocketBinlogSource> source_;
   // Events are read through this: it opens compressed transactions.
@@ -258,6 +260,11 @@ Status Syncer::Impl::Prepare() {
   DM_ASSIGN_OR_RETURN(auto upstream, mysql::Connection::Connect(options_.upstream));
   upstream_ = std::make_unique<mysql::Connection>(std::move(upstream));
   DM_RETURN_IF_ERROR(checkpoint_.Prepare(*target_));
+  if (options_.online_ddl_rules) {
+    DM_ASSIGN_OR_RETURN(online_ddl_, OnlineDdl::Create(options_.online_ddl_rules->shadow, options_.online_ddl_rules->trash,
+                                                       options_.meta_schema, options_.task, options_.source_id));
+    DM_RETURN_IF_ERROR(online_ddl_->Load(*target_));
+  }
   if (options_.start_overrides_checkpoint) {
     if (!options_.start) return Status::InvalidArgument("a start point overriding the checkpoint is missing");
     DM_RETURN_IF_ERROR(RestartCheckpointAt(*options_.start));
@@ -558,7 +565,10 @@ Status Syncer::Impl::HandleTableMap(const binlog::RawEvent& event) {
   if (!fresh && tables_.count(map->table_id) > 0) return Status::OK();
   TableState state;
   state.name = {map->schema, map->table};
-  state.skip = filter::BlockAllowList::IsSystemSchema(map->schema) || !block_allow_.Match(map->schema, map->table);
+  // An online schema change tool's copy and trash tables: their rows reach
+  // the target through the real table.
+  state.skip = filter::BlockAllowList::IsSystemSchema(map->schema) || !block_allow_.Match(map->schema, map->table) ||
+               (online_ddl_ && online_ddl_->RoleOf(map->table) != OnlineDdl::Role::kReal);
   if (!state.skip) {
     const TrackedTable* tracked = tracker_->Find(state.name);
     if (tracked == nullptr) {
@@ -845,7 +855,14 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   DM_RETURN_IF_ERROR(Flush());
   auto split = SplitPerTable(statement);
   if (!split.ok()) return std::move(split).status().WithContext(where);
-  const std::vector<DdlStatement>& parts = *split;
+  std::vector<DdlStatement> parts = std::move(*split);
+  std::vector<TableName> swapped_shadows;
+  if (online_ddl_) {
+    auto rewritten = online_ddl_->Rewrite(std::move(parts), {source_->file_name(), event.position}, dialect, *target_,
+                                          &swapped_shadows);
+    if (!rewritten.ok()) return std::move(rewritten).status().WithContext(where);
+    parts = std::move(*rewritten);
+  }
   for (uint32_t i = 0; i < parts.size(); ++i) {
     DM_RETURN_IF_ERROR(ApplyDdlPart(event, query, parts[i], i).WithContext(where));
   }
@@ -858,7 +875,10 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
     std::lock_guard<std::mutex> lock(mu_);
     ++ddls_applied_;
   }
-  return Flush();
+  DM_RETURN_IF_ERROR(Flush());
+  // Only now: a restart before this flush replays the swap and needs them.
+  for (const TableName& shadow : swapped_shadows) DM_RETURN_IF_ERROR(online_ddl_->Forget(*target_, shadow));
+  return Status::OK();
 }
 
 Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const binlog::QueryEvent& query,

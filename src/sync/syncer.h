@@ -67,6 +67,12 @@ struct SyncerOptions {
   // such a table, or on one a wildcard route merges, pauses the subtask
   // instead of running once per shard. Empty: no other source.
   std::function<bool(const filter::TableName& source)> merged_by_other_sources;
+  // online-ddl: true (online_ddl.h): shadow-table-rules and trash-table-rules.
+  struct OnlineDdlRules {
+    std::vector<std::string> shadow;
+    std::vector<std::string> trash;
+  };
+  std::optional<OnlineDdlRules> online_ddl_rules;
 
   // Where to start when the target has no checkpoint for this source.
   std::optional<binlog::Location> start;

@@ -19,6 +19,7 @@
 #include "load/loader.h"
 #include "mysql/quote.h"
 #include "sync/checkpoint.h"
+#include "sync/online_ddl.h"
 #include "sync/start_time.h"
 
 namespace dm::unit {
@@ -178,7 +179,11 @@ Status RemoveTaskMeta(const config::TaskConfig& task, const std::string& source_
   DM_RETURN_IF_ERROR(loader.Remove(conn));
   sync::SyncerCheckpoint syncer(task.meta_schema, task.name, source_id);
   DM_RETURN_IF_ERROR(syncer.Prepare(conn));
-  return syncer.Remove(conn);
+  DM_RETURN_IF_ERROR(syncer.Remove(conn));
+  DM_ASSIGN_OR_RETURN(sync::OnlineDdl online_ddl, sync::OnlineDdl::Create(task.shadow_table_rules, task.trash_table_rules,
+                                                                         task.meta_schema, task.name, source_id));
+  DM_RETURN_IF_ERROR(online_ddl.Load(conn));
+  return online_ddl.ForgetAll(conn);
 }
 
 Result<std::string> SyncCheckpointStamp(const config::TaskConfig& task, const std::string& source_id) {
@@ -474,6 +479,9 @@ Status SubTask::RunSync(std::stop_token stop) {
   }
   for (const std::string& name : instance_.route_rules) options.routes.push_back(task_.routes.at(name));
   for (const std::string& name : instance_.filter_rules) options.filters.push_back(task_.filters.at(name));
+  if (task_.online_ddl) {
+    options.online_ddl_rules = {task_.shadow_table_rules, task_.trash_table_rules};
+  }
   options.exit_when_synced = exit_when_synced_;
   DM_ASSIGN_OR_RETURN(options.merged_by_other_sources, OtherSourcesMerge());
   if (task_.task_mode == config::TaskMode::kAll) {
