@@ -87,6 +87,15 @@ Status CheckCharsetName(const std::string& name, const std::string& path) {
   return plain ? Status::OK() : Invalid(path, "not a charset or collation name: " + mysql::QuoteString(name));
 }
 
+// The collation the definition names: "" (the charset's default) for MySQL
+// 8.0's UCA 9.0.0 collations (utf8mb4_0900_ai_ci, MySQL 8.0's default, and
+// the rest of the `_0900_` family), which MariaDB before 11.4 does not know,
+// so the tracker's scratch table would be refused; row values decode by
+// charset alone.
+std::string TrackedCollation(const std::string& collate) {
+  return collate.find("_0900_") == std::string::npos ? collate : std::string();
+}
+
 // FieldType.Tp is MySQL's enum_field_types (TiDB parser/mysql/type.go).
 using binlog::ColumnType;
 
@@ -132,6 +141,7 @@ Result<Column> ReadColumn(const json& col, const std::string& path) {
   DM_RETURN_IF_ERROR(CheckCharsetName(c.charset, type_path + ".Charset"));
   DM_ASSIGN_OR_RETURN(c.collate, StringMember(*type, "Collate", type_path));
   DM_RETURN_IF_ERROR(CheckCharsetName(c.collate, type_path + ".Collate"));
+  c.collate = TrackedCollation(c.collate);
   if (const json* elems = Member(*type, "Elems")) {
     if (!elems->is_array()) return Invalid(type_path + ".Elems", "not an array");
     for (const json& e : *elems) {
@@ -303,6 +313,7 @@ Result<std::string> TiDbTableInfoToCreateTable(std::string_view json_text) {
   DM_RETURN_IF_ERROR(CheckCharsetName(charset, "charset"));
   DM_ASSIGN_OR_RETURN(std::string collate, StringMember(info, "collate", ""));
   DM_RETURN_IF_ERROR(CheckCharsetName(collate, "collate"));
+  collate = TrackedCollation(collate);
   DM_ASSIGN_OR_RETURN(bool pk_is_handle, BoolMember(info, "pk_is_handle", ""));
 
   const json* cols = Member(info, "cols");

@@ -81,6 +81,17 @@ TEST(TiDbTableInfoTest, NamesMayBePlainStringsAndTableOptionsMayBeAbsent) {
             "CREATE TABLE `t2` (\n  `x` CHAR\n)");
 }
 
+TEST(TiDbTableInfoTest, MySql80UcaCollationsGiveWayToTheCharsetsDefault) {
+  // A table DM tracked from MySQL 8.0: utf8mb4_0900_ai_ci is its default.
+  EXPECT_EQ(Convert(R"({"name": "t", "charset": "utf8mb4", "collate": "utf8mb4_0900_ai_ci", "cols": [
+                        {"name": "a", "offset": 0, "state": 5, "type": {"Tp": 15, "Flag": 0, "Flen": 20,
+                         "Decimal": 0, "Charset": "utf8mb4", "Collate": "utf8mb4_0900_as_cs"}},
+                        {"name": "b", "offset": 1, "state": 5, "type": {"Tp": 15, "Flag": 0, "Flen": 20,
+                         "Decimal": 0, "Charset": "utf8mb4", "Collate": "utf8mb4_unicode_ci"}}]})"),
+            "CREATE TABLE `t` (\n  `a` VARCHAR(20) CHARACTER SET utf8mb4,\n"
+            "  `b` VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci\n) DEFAULT CHARSET=utf8mb4");
+}
+
 TEST(TiDbTableInfoTest, IdentifiersAreQuoted) {
   EXPECT_EQ(Convert(R"({"name": {"O": "a`b"}, "cols": [{"name": {"O": "c d`"}, "offset": 0, "state": 5,
                         "type": {"Tp": 3, "Flag": 0, "Flen": 11, "Decimal": 0}}]})"),
