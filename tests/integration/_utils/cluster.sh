@@ -54,3 +54,22 @@ start_worker() {
   worker_pid=$!
   pids+=("$worker_pid")
 }
+
+# write_incremental_task SOURCE_ID BINLOG_FILE: $work/task.yaml, an
+# incremental task named $db over database $db of the shared pair, starting at
+# BINLOG_FILE's first event, checkpoints flushed every second.
+write_incremental_task() {
+  cat >"$work/task.yaml" <<YAML
+name: "$db"
+task-mode: incremental
+meta-schema: "${db}_meta"
+target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
+block-allow-list:
+  only: {do-dbs: ["$db"]}
+syncers:
+  fast: {checkpoint-flush-interval: 1}
+mysql-instances:
+  - {source-id: "$1", meta: {binlog-name: "$2", binlog-pos: 4}, block-allow-list: "only",
+     syncer-config-name: "fast"}
+YAML
+}

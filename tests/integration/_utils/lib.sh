@@ -33,6 +33,13 @@ tracker_prefix() {
   printf '_dm_tracker_%08x' $((h & 0xffffffff))
 }
 
+# write_source_yaml SOURCE_ID: $work/source.yaml for the shared upstream
+# (user dm, password $pw).
+write_source_yaml() {
+  printf 'source-id: "%s"\nfrom: {host: "127.0.0.1", port: %s, user: "dm", password: "%s"}\n' "$1" "$up_port" "$pw" \
+    >"$work/source.yaml"
+}
+
 # drop_task_databases TASK SOURCE_ID: drops database TASK on both servers,
 # TASK_meta and that subtask's schema tracker scratch databases on the target
 # (other tests' stay), for tests whose task and database share a name.

@@ -37,23 +37,8 @@ for port in "$up_port" "$down_port"; do
 done
 sql "$up_port" -e "FLUSH BINARY LOGS"
 binlog_file=$(sql "$up_port" -e "SHOW MASTER STATUS" | cut -f1)
-cat >"$work/source.yaml" <<YAML
-source-id: "bs-src"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
-cat >"$work/task.yaml" <<YAML
-name: "$db"
-task-mode: incremental
-meta-schema: "${db}_meta"
-target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
-block-allow-list:
-  only: {do-dbs: ["$db"]}
-syncers:
-  fast: {checkpoint-flush-interval: 1}
-mysql-instances:
-  - {source-id: "bs-src", meta: {binlog-name: "$binlog_file", binlog-pos: 4}, block-allow-list: "only",
-     syncer-config-name: "fast"}
-YAML
+write_source_yaml "bs-src"
+write_incremental_task "bs-src" "$binlog_file"
 
 start_one_master
 start_worker

@@ -64,10 +64,7 @@ pids+=($!)
 sql "$up_port" -e "CREATE DATABASE ${db}_up CHARACTER SET utf8mb4;
   CREATE TABLE ${db}_up.t (id INT PRIMARY KEY, v VARCHAR(32));
   INSERT INTO ${db}_up.t SELECT seq, CONCAT('v', seq) FROM ${db}_up.seq_1_to_2000;"
-cat >"$work/source.yaml" <<YAML
-source-id: "ext-src"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "ext-src"
 cat >"$work/task.yaml" <<YAML
 name: "$db"
 task-mode: all

@@ -54,23 +54,8 @@ sql "$up_port" -D "$db" -e "
   INSERT INTO ${db}_k.nk VALUES (1, 'dup'), (1, 'dup'), (2, 'after'); SET TIMESTAMP = DEFAULT;"
 at=$(date -u -d "@$future" +%Y-%m-%dT%H:%M:%SZ)
 
-cat >"$work/source.yaml" <<YAML
-source-id: "st-src"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
-cat >"$work/task.yaml" <<YAML
-name: "$db"
-task-mode: incremental
-meta-schema: "${db}_meta"
-target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
-block-allow-list:
-  only: {do-dbs: ["$db"]}
-syncers:
-  fast: {checkpoint-flush-interval: 1}
-mysql-instances:
-  - {source-id: "st-src", meta: {binlog-name: "$binlog_file", binlog-pos: 4}, block-allow-list: "only",
-     syncer-config-name: "fast"}
-YAML
+write_source_yaml "st-src"
+write_incremental_task "st-src" "$binlog_file"
 # dm-diff compares the tables written after the time; `early` is checked apart.
 sed -e "s/only: {do-dbs: \[\"$db\"\]}/only: {do-dbs: [\"$db\"], ignore-tables: [{db-name: \"$db\", tbl-name: \"early\"}]}/" \
   "$work/task.yaml" >"$work/diff-task.yaml"

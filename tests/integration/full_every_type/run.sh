@@ -15,10 +15,7 @@ alloc_ports 1
 
 sql "$up_port" -e "CREATE DATABASE $db CHARACTER SET utf8mb4"
 sql "$up_port" --max-allowed-packet=256M -D "$db" <"$DM_SOURCE_DIR/tests/data/sql/every_type.sql"
-cat >"$work/source.yaml" <<YAML
-source-id: "types-src"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "types-src"
 cat >"$work/task.yaml" <<YAML
 name: "$db"
 task-mode: full

@@ -126,10 +126,7 @@ expect 201 ".name == \"$db\" and .target_config.password == \"******\" and
 echo "$body" | grep -q -- "$pw" && fail "POST /api/v1/tasks returned the password: $body"
 
 # dm-diff's view of the same task: t_1 and t_2 merged into $db.t.
-cat >"$work/source.yaml" <<YAML
-source-id: "oa-src"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "oa-src"
 cat >"$work/task.yaml" <<YAML
 name: "$db"
 task-mode: all

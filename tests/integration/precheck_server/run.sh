@@ -12,10 +12,7 @@ instance down "up$$" "$up_port"
 DM_EXTRA_CNF="binlog-ignore-db = $db" instance up "up$$" "$up_port"
 sql "$up_port" -e "CREATE DATABASE $db; CREATE TABLE $db.t (id INT PRIMARY KEY, v INT)"
 sql "$down_port" -e "CREATE DATABASE $db; CREATE TABLE $db.t (id INT PRIMARY KEY, v INT)"
-cat >"$work/source.yaml" <<YAML
-source-id: "up"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "up"
 # write_task [ignore-checking-items list]: a task not run before (the
 # precheck runs when a task starts, not when it resumes from checkpoints),
 # starting at the upstream's current position.

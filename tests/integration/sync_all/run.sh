@@ -37,10 +37,7 @@ sql "$up_port" -D "$db" -e "
   INSERT INTO t_pkuk SELECT seq, seq, 0 FROM seq_1_to_3000;
   INSERT INTO t_drop VALUES (1);"
 
-cat >"$work/source.yaml" <<YAML
-source-id: "src-1"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "src-1"
 cat >"$work/task.yaml" <<YAML
 name: "$db"
 task-mode: all

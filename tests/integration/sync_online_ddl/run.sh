@@ -36,10 +36,7 @@ sql "$down_port" -D "$db" -e "INSERT INTO t1 SELECT seq, CONCAT('v', seq) FROM s
   INSERT INTO t2 SELECT seq, CONCAT('w', seq), seq FROM seq_1_to_500;"
 read -r binlog_file binlog_pos _ < <(sql "$up_port" -e "SHOW MASTER STATUS")
 
-cat >"$work/source.yaml" <<YAML
-source-id: "src-1"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "src-1"
 cat >"$work/task.yaml" <<YAML
 name: "$db"
 task-mode: incremental

@@ -38,10 +38,7 @@ sql "$up_port" -D "$db" -e "
 sql "$down_port" -e "CREATE DATABASE $db CHARACTER SET latin1"
 sql "$down_port" -D "$db" -e "CREATE TABLE t_typed (id BIGINT PRIMARY KEY, u BIGINT, s VARCHAR(40))"
 
-cat >"$work/source.yaml" <<YAML
-source-id: "src-1"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "src-1"
 task_yaml() {  # task_yaml MODE CLEAN
   cat >"$work/task.yaml" <<YAML
 name: "$db"

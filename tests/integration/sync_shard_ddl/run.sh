@@ -16,10 +16,7 @@ sql "$up_port" -D "${db}_up" -e "
   CREATE TABLE orders_2 (id INT PRIMARY KEY, v VARCHAR(10));
   INSERT INTO orders_1 VALUES (1, 'a'), (2, 'b');
   INSERT INTO orders_2 VALUES (101, 'c');"
-cat >"$work/source.yaml" <<YAML
-source-id: "shards"
-from: {host: "127.0.0.1", port: $up_port, user: "dm", password: "$pw"}
-YAML
+write_source_yaml "shards"
 cat >"$work/task.yaml" <<YAML
 name: "$db"
 task-mode: all
