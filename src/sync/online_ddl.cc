@@ -103,6 +103,7 @@ std::string OnlineDdl::RealName(std::string_view table) const {
 
 Result<std::vector<DdlStatement>> OnlineDdl::Rewrite(std::vector<DdlStatement> parts, const binlog::Position& at,
                                                      const SqlDialect& dialect, mysql::Connection& conn,
+                                                     const std::function<bool(const TableName& real)>& replicated,
                                                      std::vector<TableName>* swapped) {
   std::vector<DdlStatement> out;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -120,7 +121,7 @@ Result<std::vector<DdlStatement>> OnlineDdl::Rewrite(std::vector<DdlStatement> p
       if (renamed_to == nullptr || RoleOf(renamed_to->name.table) == Role::kReal) out.push_back(std::move(part));
       continue;
     }
-    if (role == Role::kTrash) continue;
+    if (role == Role::kTrash || !replicated({subject.schema, RealName(subject.table)})) continue;
     switch (part.kind) {
       case StatementKind::kCreateTable:
       case StatementKind::kDropTable:

@@ -9,6 +9,7 @@
 // (DM's table).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -47,10 +48,13 @@ class OnlineDdl {
   // in the meta table at once (once per event, so a replay keeps it once);
   // the rename of a shadow table onto a real one becomes the ALTERs it kept,
   // written for the real table. Other parts are returned as they are.
-  // `*swapped` gets the shadow tables renamed in: Forget them once the
-  // checkpoint is past the event.
+  // Parts on shadow and trash tables whose real table `replicated` refuses
+  // (the block-allow-list: another task's tables in the same binlog) go
+  // without anything kept. `*swapped` gets the shadow tables renamed in:
+  // Forget them once the checkpoint is past the event.
   Result<std::vector<DdlStatement>> Rewrite(std::vector<DdlStatement> parts, const binlog::Position& at,
                                             const SqlDialect& dialect, mysql::Connection& conn,
+                                            const std::function<bool(const TableName& real)>& replicated,
                                             std::vector<TableName>* swapped);
 
   // Drops what `shadow` kept, in memory and in the meta table.

@@ -113,6 +113,11 @@ class Syncer::Impl {
   // knows the stop was clean.
   Status Flush(bool exiting = false);
   Result<filter::TableName> Route(const filter::TableName& source) const;
+  // The block-allow-list admits `table` (or database, table ""), and it is
+  // not in a system schema.
+  bool Replicated(const filter::TableName& table) const {
+    return !filter::BlockAllowList::IsSystemSchema(table.schema) && block_allow_.Match(table.schema, table.table);
+  }
   // The target's SHOW CREATE output for every object `statement` names
   // (after routing), "(absent)" for missing ones: the DDL marker's picture.
   Result<std::string> TargetDefinitions(const DdlStatement& statement);
@@ -567,7 +572,7 @@ Status Syncer::Impl::HandleTableMap(const binlog::RawEvent& event) {
   state.name = {map->schema, map->table};
   // An online schema change tool's copy and trash tables: their rows reach
   // the target through the real table.
-  state.skip = filter::BlockAllowList::IsSystemSchema(map->schema) || !block_allow_.Match(map->schema, map->table) ||
+  state.skip = !Replicated(state.name) ||
                (online_ddl_ && online_ddl_->RoleOf(map->table) != OnlineDdl::Role::kReal);
   if (!state.skip) {
     const TrackedTable* tracked = tracker_->Find(state.name);
@@ -617,7 +622,7 @@ bool Syncer::Impl::TakeDumpSchemas() {
   }
   size_t tables = 0;
   for (const StartTable& t : options_.start_schemas->tables) {
-    if (filter::BlockAllowList::IsSystemSchema(t.table.schema) || !block_allow_.Match(t.table.schema, t.table.table)) {
+    if (!Replicated(t.table)) {
       continue;
     }
     pending_[{t.table.schema, t.table.table}] = {t.create_table, tracker_->SchemaCollation(t.table.schema)};
@@ -859,7 +864,7 @@ Status Syncer::Impl::HandleDdl(const binlog::RawEvent& event, const binlog::Quer
   std::vector<TableName> swapped_shadows;
   if (online_ddl_) {
     auto rewritten = online_ddl_->Rewrite(std::move(parts), {source_->file_name(), event.position}, dialect, *target_,
-                                          &swapped_shadows);
+                                          [this](const TableName& real) { return Replicated(real); }, &swapped_shadows);
     if (!rewritten.ok()) return std::move(rewritten).status().WithContext(where);
     parts = std::move(*rewritten);
   }
@@ -885,10 +890,7 @@ Status Syncer::Impl::ApplyDdlPart(const binlog::RawEvent& event, const binlog::Q
                                   const DdlStatement& part, uint32_t index) {
   if (part.names.empty()) return Status::OK();
   const NameRef& subject = part.names.front();
-  if (filter::BlockAllowList::IsSystemSchema(subject.name.schema) ||
-      !block_allow_.Match(subject.name.schema, subject.name.table)) {
-    return Status::OK();
-  }
+  if (!Replicated(subject.name)) return Status::OK();
   DM_ASSIGN_OR_RETURN(filter::FilterAction action, event_filter_.Filter(subject.name.schema, subject.name.table,
                                                                         FilterEventType(part.kind), part.sql));
   if (action == filter::FilterAction::kError) {

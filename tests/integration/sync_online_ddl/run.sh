@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Online schema changes upstream (online-ddl: true, DM's default): the task
 # lists its tables by name (do-tables), so the tools' shadow and trash tables
-# are outside it, as in most real tasks.
+# are outside it, as in most real tasks. (do-dbs keeps database-level DDL of
+# other tests' databases in the shared binlog out too.)
 #
 # 1. pt-online-schema-change (Debian's percona-toolkit) adds a column to t1
 #    while a writer changes t1: the shadow table's copy and trigger rows are
@@ -20,6 +21,7 @@ db="od_$$_$RANDOM"
 writer_pid=
 cleanup() {
   [ -z "$writer_pid" ] || kill "$writer_pid" 2>/dev/null || true
+  sql "$up_port" -e "DROP DATABASE IF EXISTS ${db}_other" || true
   cleanup_sync_case src-1
 }
 trap cleanup EXIT
@@ -44,6 +46,7 @@ meta-schema: "${db}_meta"
 target-database: {host: "127.0.0.1", port: $down_port, user: "dm", password: "$pw"}
 block-allow-list:
   named:
+    do-dbs: ["$db"]
     do-tables: [{db-name: "$db", tbl-name: "t1"}, {db-name: "$db", tbl-name: "t2"}]
 mysql-instances:
   - {source-id: "src-1", block-allow-list: "named", meta: {binlog-name: "$binlog_file", binlog-pos: $binlog_pos}}
@@ -51,7 +54,7 @@ YAML
 run_worker() {
   "$DM_BIN_DIR/dm-worker" --task "$work/task.yaml" --source "$work/source.yaml" --exit-when-synced \
     --worker-addr "127.0.0.1:${ALLOCATED_PORTS[0]}" --log-file "$work/worker.log" 2>>"$work/worker.err" ||
-    fail "dm-worker failed: $(grep -i -E 'error|warn' "$work/worker.log" | tail -5)"
+    fail "dm-worker failed: $(tail -3 "$work/worker.err") $(tail -3 "$work/worker.log")"
 }
 diff_equal() {
   "$DM_BIN_DIR/dm-diff" --task "$work/task.yaml" --source "$work/source.yaml" >"$work/diff.out" 2>&1 ||
@@ -86,9 +89,13 @@ sql "$up_port" -D "$db" -e "
   ALTER TABLE _t2_gho DROP COLUMN gone;
   INSERT INTO _t2_gho (id, v) SELECT id, v FROM t2;
   UPDATE t2 SET v = 'during' WHERE id = 1;
-  REPLACE INTO _t2_gho (id, v) VALUES (1, 'during');"
+  REPLACE INTO _t2_gho (id, v) VALUES (1, 'during');
+  CREATE DATABASE ${db}_other; CREATE TABLE ${db}_other._x_gho (id INT PRIMARY KEY);
+  ALTER TABLE ${db}_other._x_gho ADD COLUMN y INT;"
 run_worker
-[ "$(sql "$down_port" -e "SELECT COUNT(*) FROM ${db}_meta.\`${db}_onlineddl\` WHERE ghost_table = '_t2_gho'")" = 1 ] ||
+# Only this task's tables: a shadow table outside its block-allow-list (as
+# ${db}_other's, or other tests' in the same binlog) leaves nothing kept.
+[ "$(sql "$down_port" -e "SELECT GROUP_CONCAT(ghost_schema, '.', ghost_table) FROM ${db}_meta.\`${db}_onlineddl\`")" = "$db._t2_gho" ] ||
   fail "the shadow table's ALTERs are not kept in ${db}_onlineddl"
 sql "$up_port" -D "$db" -e "
   CREATE TABLE _t2_del (id INT AUTO_INCREMENT PRIMARY KEY) COMMENT = 'ghost-cut-over-sentry';
